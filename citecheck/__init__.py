@@ -1,0 +1,35 @@
+"""citecheck: verify citations in LLM-generated text against verified bibliographic records."""
+
+from citecheck.errors import (
+    CitecheckError,
+    IndexCorruptError,
+    IndexError_,
+    IndexMismatchError,
+    IndexMissingError,
+    InputError,
+    OnlineError,
+    SourceError,
+)
+from citecheck.extract import Citation, CitedFields
+from citecheck.records import Record
+from citecheck.report import Report
+from citecheck.verdict import CitationResult, Suggestion
+from citecheck.verifier import Verifier
+
+__all__ = [
+    "Citation",
+    "CitationResult",
+    "CitecheckError",
+    "CitedFields",
+    "IndexCorruptError",
+    "IndexError_",
+    "IndexMismatchError",
+    "IndexMissingError",
+    "InputError",
+    "OnlineError",
+    "Record",
+    "Report",
+    "SourceError",
+    "Suggestion",
+    "Verifier",
+]

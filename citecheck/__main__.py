@@ -1,0 +1,5 @@
+"""python -m citecheck: the command-line interface."""
+
+from citecheck.cli import main
+
+main()

@@ -1,0 +1,342 @@
+"""The command line: argument parsing and rendering over the library; no logic of its own."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from click_default_group import DefaultGroup
+
+from citecheck.config import SourceSpec, default_index_dir, default_sources
+from citecheck.errors import EXIT_FLAGGED, CitecheckError, InputError
+from citecheck.index.encoders import DEFAULT_ENCODER, ENCODER_ALIASES, ENCODERS
+from citecheck.inputs import MAX_INPUT_BYTES, read_input
+from citecheck.report import FORMATS, render
+
+INDEX_OPTION = click.option(
+    "--index", "index_dir", type=click.Path(path_type=Path), default=None,
+    help="Index directory (default: the default index, built on first use).",
+)
+CLOSED_WORLD_OPTION = click.option(
+    "--closed-world/--open-world", default=None,
+    help="Treat the index as complete: a citation it lacks is not_found even outside the "
+         "venues and years it covers (default: as the index says; open world otherwise).",
+)
+
+
+def _progress_bar() -> Any:
+    """A build-progress callback drawing tqdm bars on stderr."""
+    from tqdm import tqdm
+
+    bars: dict[str, Any] = {}
+
+    def progress(stage: str, done: int, total: int | None) -> None:
+        if stage not in bars:
+            label = {"read": "reading records", "embed": "embedding"}.get(stage, stage)
+            bars[stage] = tqdm(total=total, desc=label, unit="rec", file=sys.stderr,
+                               leave=False, dynamic_ncols=True)
+        bar = bars[stage]
+        bar.update(done - bar.n)
+        if total is not None and done >= total:
+            bar.close()
+
+    return progress
+
+
+def open_verifier(index_dir: Path | None, closed_world: bool | None = None) -> Any:
+    """Open the given index, or the default index (building it on first use)."""
+    from citecheck.index.build import build_index
+    from citecheck.index.encoders import get_encoder
+    from citecheck.verifier import Verifier
+
+    if index_dir is None:
+        index_dir = default_index_dir()
+        if not (index_dir / "manifest.json").exists():
+            click.echo(f"building the default index in {index_dir} (first run only)…", err=True)
+            build_index(index_dir, default_sources(), get_encoder(DEFAULT_ENCODER),
+                        progress=_progress_bar())
+    return Verifier.open(index_dir, closed_world=closed_world)
+
+
+@click.group(cls=DefaultGroup, default="verify", default_if_no_args=False)
+@click.version_option(package_name="citecheck-verifier")
+def cli() -> None:
+    """Verify citations in generated text against an index of verified records.
+
+    Run `citecheck FILE` to verify a file (`-` for stdin).
+    """
+
+
+@cli.command()
+@click.argument("file")
+@INDEX_OPTION
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text",
+              show_default=True, help="Report format.")
+@click.option("--from", "input_format", default=None,
+              type=click.Choice(["text", "markdown", "bibtex", "latex", "html"]),
+              help="Input format (detected when omitted).")
+@click.option("--max-bytes", type=int, default=MAX_INPUT_BYTES, show_default=True,
+              help="Refuse inputs larger than this.")
+@CLOSED_WORLD_OPTION
+def verify(file: str, index_dir: Path | None, output_format: str, input_format: str | None,
+           max_bytes: int, closed_world: bool | None) -> int:
+    """Verify every citation in FILE and print a report.
+
+    Exit codes: 0 nothing flagged, 1 a citation is mismatch or not_found,
+    2 usage or input error, 3 index error.
+    """
+    text = read_input(file, max_bytes=max_bytes)
+    verifier = open_verifier(index_dir, closed_world)
+    report = verifier.verify_text(text, source=file, format=input_format)
+    colour = output_format == "text" and sys.stdout.isatty()
+    click.echo(render(report, output_format, colour=colour))
+    return EXIT_FLAGGED if report.flagged else 0
+
+
+@cli.command()
+@click.argument("file")
+@INDEX_OPTION
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Where to write the corrected copy (default: FILE with .fixed before the "
+                   "extension; '-' for stdout).")
+@click.option("--from", "input_format", default=None,
+              type=click.Choice(["text", "markdown", "bibtex", "latex", "html"]),
+              help="Input format (detected when omitted).")
+@CLOSED_WORLD_OPTION
+def fix(file: str, index_dir: Path | None, output: Path | None, input_format: str | None,
+        closed_world: bool | None) -> int:
+    """Write a corrected copy of FILE.
+
+    Wrong fields of real works are corrected in place (BibTeX entries are rewritten
+    from the record); citations not found are replaced only by a near-identical real
+    record, otherwise marked [citation not verified].
+    """
+    from citecheck.fix import fix_text
+
+    text = read_input(file)
+    verifier = open_verifier(index_dir, closed_world)
+    report = verifier.verify_text(text, source=file, format=input_format)
+    fixed, changes = fix_text(text, report)
+    if output is None and file != "-":
+        source = Path(file)
+        output = source.with_name(f"{source.stem}.fixed{source.suffix}")
+    if output is None or str(output) == "-":
+        click.echo(fixed, nl=False)
+    else:
+        output.write_text(fixed, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    for change in changes:
+        click.echo(f"  {change.action}: {change.before[:70]!r}", err=True)
+    click.echo(f"{len(changes)} change(s)", err=True)
+    return EXIT_FLAGGED if report.flagged else 0
+
+
+@cli.command()
+@click.argument("query")
+@INDEX_OPTION
+@click.option("-k", "limit", type=int, default=5, show_default=True, help="Number of records.")
+def search(query: str, index_dir: Path | None, limit: int) -> int:
+    """Show the records closest to QUERY, with fused scores."""
+    from citecheck.extract import CitedFields
+    from citecheck.match import retrieve_many
+
+    verifier = open_verifier(index_dir)
+    fields = CitedFields(title=query)
+    for candidate in retrieve_many(verifier.index, [(fields, query)], shortlist=limit)[0]:
+        record = candidate.record
+        click.echo(f"{candidate.score:.4f}  {record.id}  {record.title} "
+                   f"({', '.join(record.authors[:3])}; {record.venue or 'n/a'} {record.year})")
+    return 0
+
+
+@cli.group()
+def index() -> None:
+    """Build and inspect indexes."""
+
+
+@index.command("build")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
+              help="Index directory to (re)build (default: the default index).")
+@click.option("--from", "source_format", default=None,
+              help="Source format for all SOURCES (detected when omitted).")
+@click.option("--encoder", default=DEFAULT_ENCODER, show_default=True,
+              type=click.Choice(sorted(ENCODERS) + sorted(ENCODER_ALIASES)),
+              help="Text encoder; recorded in the manifest.")
+def index_build(sources: tuple[Path, ...], index_dir: Path | None, source_format: str | None,
+                encoder: str) -> int:
+    """Build an index from SOURCE files (.bib, .jsonl, HALLMARK JSONL, …), atomically.
+
+    With no SOURCES, builds from the default index's source list (data/default_index.json).
+    """
+    from citecheck.index.build import build_index
+    from citecheck.index.encoders import get_encoder
+
+    specs = [SourceSpec(path, source_format) for path in sources] or default_sources()
+    target = index_dir or default_index_dir()
+    manifest = build_index(target, specs, get_encoder(encoder), progress=_progress_bar())
+    click.echo(f"built {target}: {manifest.count} records, encoder {manifest.model}, "
+               f"{manifest.vector_index} vectors")
+    for source in manifest.sources:
+        click.echo(f"  {source['path']}: {source['records']} records, {source['duplicates']} "
+                   f"duplicates, {source['skipped']} skipped")
+        for reason in source.get("skip_reasons", []):
+            click.echo(f"    skipped: {reason}")
+    return 0
+
+
+@index.command("info")
+@INDEX_OPTION
+def index_info(index_dir: Path | None) -> int:
+    """Print an index's manifest (checked for consistency first)."""
+    from citecheck.index.manifest import load_manifest
+
+    manifest = load_manifest(index_dir or default_index_dir())
+    click.echo(json.dumps(manifest.to_dict(), indent=2))
+    return 0
+
+
+@index.command("add")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@INDEX_OPTION
+@click.option("--from", "source_format", default=None,
+              help="Source format for all SOURCES (detected when omitted).")
+def index_add(sources: tuple[Path, ...], index_dir: Path | None, source_format: str | None) -> int:
+    """Add records from SOURCE files; changed records replace their stored versions.
+
+    Only new and changed records are embedded; the index is swapped in atomically.
+    """
+    from citecheck.index.update import add_to_index
+
+    target = index_dir or default_index_dir()
+    summary = add_to_index(target, [SourceSpec(path, source_format) for path in sources],
+                           progress=_progress_bar())
+    click.echo(f"updated {target}: {summary.added} added, {summary.updated} updated, "
+               f"{summary.unchanged} unchanged, {summary.duplicates} duplicates; "
+               f"{summary.manifest.count} records")
+    return 0
+
+
+@index.command("remove")
+@click.argument("record_ids", nargs=-1)
+@INDEX_OPTION
+@click.option("--source", default=None, help="Remove every record of this source file.")
+def index_remove(record_ids: tuple[str, ...], index_dir: Path | None, source: str | None) -> int:
+    """Remove records by ID, or all records of one --source; the index is swapped in atomically."""
+    from citecheck.index.update import remove_from_index
+
+    if not record_ids and source is None:
+        raise click.UsageError("name record IDs to remove, or --source NAME")
+    target = index_dir or default_index_dir()
+    summary = remove_from_index(target, list(record_ids), source=source)
+    for missing in summary.missing:
+        click.echo(f"not in the index: {missing}", err=True)
+    click.echo(f"updated {target}: {summary.removed} removed; {summary.manifest.count} records")
+    return 0
+
+
+@cli.command()
+@click.argument("input_file", metavar="IN.jsonl", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Output JSONL: each input line plus its citations and summary (appended).")
+@INDEX_OPTION
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Threads verifying chunks of lines in parallel.")
+@click.option("--report", "html_report", type=click.Path(path_type=Path), default=None,
+              help="Also write a self-contained HTML report (charts per model, worst examples).")
+def batch(input_file: Path, output: Path, index_dir: Path | None, workers: int,
+          html_report: Path | None) -> int:
+    """Verify every line of IN.jsonl into OUT.jsonl, resuming where a previous run stopped.
+
+    Lines are {"id", "text", "model"?, ...} or OpenAI-style {"messages": [...]} (assistant
+    turns are checked). Malformed lines are reported and skipped. Exit codes: 0 done,
+    2 input error, 3 index error, 130 interrupted (rerun to resume).
+    """
+    import signal
+    import threading
+
+    from citecheck.batch import check_paths, read_output, run_batch
+    from citecheck.batch_stats import format_table, summarise
+
+    check_paths(input_file, output)
+    verifier = open_verifier(index_dir)
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    # A kill (SIGTERM) stops between output lines, as Ctrl-C does. Signal handlers can only
+    # be set from the main thread (not so when a test drives the command in a thread).
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
+    progress = _progress_bar()
+    try:
+        result = run_batch(verifier, input_file, output, workers=workers,
+                           progress=lambda done, total: progress("verifying", done, total))
+    except KeyboardInterrupt:
+        click.echo(f"citecheck: interrupted; completed lines are in {output}, rerun the same "
+                   "command to resume", err=True)
+        raise
+    for line in result.malformed:
+        click.echo(f"{input_file}:{line.line_number}: skipped: {line.reason}", err=True)
+    click.echo(f"{result.lines} lines: {result.written} checked now, {result.already_done} "
+               f"already in {output}, {len(result.malformed)} malformed (skipped)")
+    stats, worst = summarise(read_output(output))
+    click.echo(format_table(stats))
+    if html_report is not None:
+        from citecheck.html_report import render_html
+
+        html_report.write_text(render_html(stats, worst, title=f"citecheck: {input_file.name}"),
+                               encoding="utf-8")
+        click.echo(f"report written to {html_report}")
+    return 0
+
+
+@cli.command()
+@INDEX_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@click.option("--max-body-bytes", type=click.IntRange(min=1), default=None,
+              help="Refuse request bodies larger than this with 413 (default 1 MB).")
+def serve(index_dir: Path | None, host: str, port: int, max_body_bytes: int | None) -> int:
+    """Serve POST /verify, POST /verify/batch, GET /health and GET /index over HTTP."""
+    try:
+        import uvicorn
+
+        from citecheck.service import MAX_BODY_BYTES, create_app
+    except ImportError as exc:
+        raise CitecheckError(
+            f"the HTTP service needs fastapi and uvicorn ({exc.name} is missing): "
+            "pip install 'citecheck-verifier[service]'") from None
+    verifier = open_verifier(index_dir)
+    app = create_app(verifier, max_body_bytes=max_body_bytes or MAX_BODY_BYTES)
+    uvicorn.run(app, host=host, port=port)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: maps library errors to one-line messages and exit codes."""
+    try:
+        code = cli.main(args=argv, prog_name="citecheck", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("citecheck: interrupted", err=True)
+        sys.exit(130)
+    except CitecheckError as exc:
+        click.echo(f"citecheck: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("citecheck: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+__all__ = ["InputError", "cli", "main"]

@@ -1,0 +1,226 @@
+"""Field-by-field comparison of what a citation claims with one record (rapidfuzz)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from citecheck.extract.types import CitedFields
+from citecheck.records import Record, arxiv_from_doi, family_name, normalize_text
+from citecheck.venues import Venue, VenueTable
+
+# Renderings of the same title differ only in case, accents, punctuation, spacing and
+# hyphenation, all of which normalisation removes; any other difference ("Models" for
+# "Model", "towards" for "for") is a wrong title, so "same" means equal after
+# normalisation (HALLMARK dev: near-miss titles score 0.90-0.99 by edit ratio).
+SAME_TITLE = 1.0
+# Below this a title is another paper, not a garbled rendering of this one.
+NEAR_TITLE = 0.80
+# Family names that differ only by transliteration or a typo ("Schölkopf"/"Scholkopf").
+SAME_NAME = 88
+# Preprints are often cited with the year of the arXiv version, before publication.
+PREPRINT_YEAR_LAG = 2
+
+
+@dataclass(slots=True)
+class Mismatch:
+    """A field the citation gets wrong: what it says and what the record says."""
+
+    field: str
+    cited: str
+    expected: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"field": self.field, "cited": self.cited, "expected": self.expected}
+
+
+@dataclass(slots=True)
+class AuthorAgreement:
+    """How the cited author list lines up with the record's."""
+
+    matched: int
+    cited: int
+    expected: int
+    first_matches: bool
+
+    @property
+    def overlap(self) -> float:
+        """Share of cited authors found in the record (0 when nothing was cited)."""
+        return self.matched / self.cited if self.cited else 0.0
+
+
+@dataclass(slots=True)
+class Comparison:
+    """The outcome of comparing one citation with one record."""
+
+    record: Record
+    title_similarity: float
+    authors: AuthorAgreement
+    mismatches: list[Mismatch] = field(default_factory=list)
+    identifier_match: bool = False
+
+
+def title_similarity(cited: str | None, expected: str | None) -> float:
+    """Similarity in [0, 1] of two titles; 1.0 exactly when they are the same title.
+
+    A citation may drop the subtitle after a colon ("BERT" for "BERT: Pre-training
+    of…"), which also counts as the same title.
+    """
+    if not cited or not expected:
+        return 0.0
+    a, b = normalize_text(cited), normalize_text(expected)
+    if not a or not b:
+        return 0.0
+    if a.replace(" ", "") == b.replace(" ", ""):
+        return 1.0
+    main_title = normalize_text(expected.split(":")[0]) if ":" in expected else ""
+    if main_title and len(main_title) >= 12 and a == main_title:
+        return 1.0
+    # Capped below 1 so that any real difference stays a (near-miss) title mismatch.
+    similarity = max(fuzz.ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", ""))) / 100
+    return min(similarity, 0.995)
+
+
+def _same_family(a: str, b: str) -> bool:
+    x, y = normalize_text(a), normalize_text(b)
+    if not x or not y:
+        return False
+    if x == y or x.replace(" ", "") == y.replace(" ", ""):
+        return True
+    # Compound family names: "Boix-Adserà" cited as "Boix"; "van der Maaten" as "Maaten".
+    if x.split()[-1] == y.split()[-1] or x.split()[0] == y.split()[0]:
+        return min(len(x), len(y)) >= 3
+    return fuzz.ratio(x, y) >= SAME_NAME
+
+
+def compare_authors(cited: list[str], expected: list[str]) -> AuthorAgreement:
+    cited_families = [family_name(n) for n in cited if n and n != "et al."]
+    expected_families = [family_name(n) for n in expected if n and n != "et al."]
+    unused = list(expected_families)
+    unmatched = []
+    # Exact family names first, so a fuzzy match cannot take a name another author owns.
+    for name in cited_families:
+        key = normalize_text(name)
+        exact = next((c for c in unused if normalize_text(c) == key), None)
+        if exact is None:
+            unmatched.append(name)
+        else:
+            unused.remove(exact)
+    matched = len(cited_families) - len(unmatched)
+    for name in unmatched:
+        fuzzy = next((c for c in unused if _same_family(name, c)), None)
+        if fuzzy is not None:
+            unused.remove(fuzzy)
+            matched += 1
+    first = bool(cited_families and expected_families
+                 and _same_family(cited_families[0], expected_families[0]))
+    return AuthorAgreement(matched, len(cited_families), len(expected_families), first)
+
+
+def _authors_ok(agreement: AuthorAgreement, et_al: bool) -> bool:
+    if agreement.cited == 0:
+        return True
+    if agreement.matched < agreement.cited or not agreement.first_matches:
+        return False
+    # Without "et al." a shorter list leaves authors out (a partial author list).
+    return et_al or agreement.cited == agreement.expected
+
+
+def _format_authors(names: list[str], limit: int = 8) -> str:
+    shown = names[:limit]
+    text = "; ".join(shown)
+    return text + ("; et al." if len(names) > limit else "")
+
+
+def compare(cited: CitedFields, record: Record, venues: VenueTable) -> Comparison:
+    """Compare each cited field with the record and list the fields that disagree."""
+    similarity = title_similarity(cited.title, record.title)
+    agreement = compare_authors(cited.authors, record.authors)
+    mismatches: list[Mismatch] = []
+    cited_arxiv = cited.arxiv or arxiv_from_doi(cited.doi)
+    identifier_match = bool(
+        (cited.doi and record.doi and cited.doi == record.doi)
+        or (cited_arxiv and record.arxiv and cited_arxiv == record.arxiv)
+    )
+
+    if cited.title and similarity < SAME_TITLE:
+        mismatches.append(Mismatch("title", cited.title, record.title))
+    if not _authors_ok(agreement, cited.et_al) and record.authors:
+        mismatches.append(Mismatch("authors", _format_authors(cited.authors),
+                                   _format_authors(record.authors)))
+
+    cited_venue = venues.resolve(cited.venue)
+    record_venue = venues.resolve(record.venue)
+    record_is_preprint = (record_venue is not None and record_venue.is_preprint) or (
+        record_venue is None and not record.venue and bool(record.arxiv))
+    cited_is_preprint = (cited_venue is not None and cited_venue.is_preprint) or (
+        cited.venue is None and bool(cited_arxiv) and not cited.doi)
+
+    if cited.year is not None and record.year is not None and cited.year != record.year:
+        # A citation of the arXiv version of a published paper legitimately carries
+        # the (earlier) preprint year; nowhere else is the year allowed to differ.
+        preprint_lag = cited_is_preprint and 0 < record.year - cited.year <= PREPRINT_YEAR_LAG
+        if not preprint_lag:
+            mismatches.append(Mismatch("year", str(cited.year), str(record.year)))
+
+    if cited.venue:
+        venue_problem = _venue_mismatch(cited.venue, cited_venue, record, record_venue,
+                                        record_is_preprint, cited_is_preprint)
+        if venue_problem:
+            mismatches.append(venue_problem)
+
+    doi_problem = _doi_mismatch(cited, record, cited_venue, record_venue)
+    if doi_problem:
+        mismatches.append(doi_problem)
+    arxiv_only_from_doi = doi_problem is not None and cited_arxiv == arxiv_from_doi(cited.doi)
+    if cited_arxiv and record.arxiv and cited_arxiv != record.arxiv and not arxiv_only_from_doi:
+        mismatches.append(Mismatch("arxiv", cited_arxiv, record.arxiv))
+    return Comparison(record, similarity, agreement, mismatches, identifier_match)
+
+
+def _venue_mismatch(cited_text: str, cited_venue: Venue | None, record: Record,
+                    record_venue: Venue | None,
+                    record_is_preprint: bool, cited_is_preprint: bool) -> Mismatch | None:
+    expected = record.venue or ("arXiv" if record_is_preprint else "")
+    if cited_is_preprint:
+        # Citing the preprint of a published paper is legitimate, not an error.
+        return None
+    if record_is_preprint:
+        return Mismatch("venue", cited_text, expected or "arXiv (preprint)")
+    if cited_venue is not None and record_venue is not None:
+        return None if cited_venue == record_venue else Mismatch("venue", cited_text, expected)
+    if not record.venue:
+        return None
+    score = fuzz.token_set_ratio(normalize_text(cited_text), normalize_text(record.venue))
+    return None if score >= 90 else Mismatch("venue", cited_text, expected)
+
+
+def _doi_mismatch(cited: CitedFields, record: Record, cited_venue: Venue | None,
+                  record_venue: Venue | None) -> Mismatch | None:
+    if not cited.doi:
+        return None
+    if record.doi:
+        if cited.doi == record.doi:
+            return None
+        # An arXiv DOI for the preprint of a published paper is consistent when it
+        # names the record's arXiv id (or the record has none to contradict it).
+        cited_arxiv = arxiv_from_doi(cited.doi)
+        if cited_arxiv and (not record.arxiv or cited_arxiv == record.arxiv) \
+                and not arxiv_from_doi(record.doi):
+            return None
+        return Mismatch("doi", cited.doi, record.doi)
+    if arxiv_from_doi(cited.doi):
+        cited_arxiv = arxiv_from_doi(cited.doi)
+        if record.arxiv and cited_arxiv != record.arxiv:
+            return Mismatch("doi", cited.doi, f"arXiv {record.arxiv}")
+        return None
+    venue = record_venue or cited_venue
+    prefix = cited.doi.split("/")[0]
+    if venue is not None:
+        if not venue.issues_dois:
+            return Mismatch("doi", cited.doi, f"none ({venue.canonical} papers have no DOI)")
+        if venue.doi_prefixes and prefix not in venue.doi_prefixes:
+            return Mismatch("doi", cited.doi,
+                            f"a DOI with prefix {' or '.join(venue.doi_prefixes)}")
+    return None

@@ -1,0 +1,79 @@
+"""BibTeX entry spans in text, parsed with bibtexparser."""
+
+from __future__ import annotations
+
+import re
+
+from citecheck.extract.types import Citation, CitedFields
+from citecheck.sources.bibtex import record_from_fields
+
+ENTRY_START = re.compile(r"@([A-Za-z]{2,20})\s{0,5}[{(]")
+MAX_ENTRY_CHARS = 20_000
+SKIPPED_TYPES = frozenset({"comment", "preamble", "string"})
+
+
+def _closing_braces(text: str, openings: set[int]) -> dict[int, int]:
+    """For each ``{`` position in ``openings``: the index just past its matching ``}``.
+
+    One left-to-right pass with a stack, so unterminated or deeply nested entries cost
+    linear time instead of a rescan per candidate entry.
+    """
+    closing: dict[int, int] = {}
+    stack: list[int] = []
+    for match in re.finditer(r"[{}]", text):
+        if match.group(0) == "{":
+            stack.append(match.start())
+        elif stack:
+            start = stack.pop()
+            if start in openings:
+                closing[start] = match.end()
+    return closing
+
+
+def fields_from_bibtex(entry_text: str) -> tuple[str | None, CitedFields] | None:
+    """(key, fields) of one BibTeX entry; None when bibtexparser finds no entry in it."""
+    import bibtexparser
+
+    library = bibtexparser.parse_string(entry_text)
+    if not library.entries:
+        # Keys with LaTeX in them (m{\"u}ller2019) defeat bibtexparser; retry with a plain key.
+        plain = re.sub(r"^(@[A-Za-z]{2,20}\s{0,5}[{(])[^,\n]{0,200},", r"\1key,", entry_text)
+        library = bibtexparser.parse_string(plain)
+        if not library.entries:
+            return None
+        key_match = re.match(r"@[A-Za-z]{2,20}\s{0,5}[{(]([^,\n]{0,200}),", entry_text)
+        library.entries[0].key = key_match.group(1).strip() if key_match else ""
+    entry = library.entries[0]
+    raw = {f.key.lower(): str(f.value) for f in entry.fields}
+    record = record_from_fields(entry.key, raw, entry.entry_type.lower())
+    if record is None:
+        return entry.key, CitedFields()
+    authors = [a for a in record.authors if a != "et al."]
+    return entry.key, CitedFields(
+        title=record.title, authors=authors, year=record.year, venue=record.venue,
+        doi=record.doi, arxiv=record.arxiv, url=record.url, volume=raw.get("volume"),
+        pages=raw.get("pages"), et_al=len(authors) != len(record.authors),
+    )
+
+
+def find_bibtex(text: str) -> list[Citation]:
+    """Every complete ``@type{key, ...}`` entry, parsed by bibtexparser."""
+    starts = [m for m in ENTRY_START.finditer(text) if m.group(1).lower() not in SKIPPED_TYPES]
+    if not starts:
+        return []
+    closing = _closing_braces(text, {m.end() - 1 for m in starts if m.group(0).endswith("{")})
+    found: list[Citation] = []
+    position = 0
+    for match in starts:
+        if match.start() < position:
+            continue
+        end = closing.get(match.end() - 1)
+        if end is None or end - match.start() > MAX_ENTRY_CHARS:
+            continue
+        parsed = fields_from_bibtex(text[match.start():end])
+        if parsed is not None:
+            key, fields = parsed
+            found.append(Citation(text[match.start():end], (match.start(), end), "bibtex",
+                                  fields, key=key))
+        position = end
+    return found

@@ -1,0 +1,294 @@
+"""Parsing one reference string of any common style into CitedFields, with rules."""
+
+from __future__ import annotations
+
+import re
+
+from citecheck.extract.identifiers import (
+    ARXIV_PATTERN,
+    DOI_PATTERN,
+    ISBN_PATTERN,
+    PMID_PATTERN,
+    URL_PATTERN,
+    clean_doi,
+)
+from citecheck.extract.names import dehyphenate, scan_authors
+from citecheck.extract.types import CitedFields
+from citecheck.records import latex_to_text, normalize_arxiv, normalize_doi
+
+# List markers of numbered or bulleted entries: "[12]", "12.", "12)", "(12)", "- ", "* ".
+MARKER = re.compile(
+    r"^\s{0,8}(?:\[(\d{1,4})\]|(\d{1,4})[.)](?!\d)|\((\d{1,4})\)|[-*•+‣◦–]|(\d{1,4})\\\.)\s{1,8}"
+)
+MAX_REFERENCE_CHARS = 4000
+# Notes after a title that are not part of it: "[Motion picture]", "(2nd ed.)".
+TITLE_NOTE = re.compile(
+    r"\s?(?:\[[^\[\]]{1,60}\]|\((?:[^()]{0,30}\b(?:ed|edn|edition|trans|translated|vol|"
+    r"in [A-Z][a-z]+)\b[^()]{0,40})\))$"
+)
+# Words that mark a sentence as venue, publisher or editorial note rather than a subtitle.
+SUBTITLE_STOP = re.compile(
+    r"\d|\b(?:In|in:|Journal|Proc|Proceedings|Conference|Press|Publish|University|Edited|"
+    r"edited|ed\.|eds\.|Trans|Retrieved|Available|Review|Bulletin|Report|Thesis|Letters|"
+    r"Society|Institute|Verlag|Books)\b|:\s"
+)
+LABEL_MARKER = re.compile(r"^\[[A-Za-z][\w\-:+.]{0,30}\]\s")
+# Reference lists copied from PDFs lose the dot after the number: "15 Siu, W. M."
+BARE_NUMBER = re.compile(r"^\d{1,3}\s(?=[A-Z])")
+PLACEHOLDER_AUTHOR = re.compile(r"^(?:[—–\-_]{2,}\s?[.,]?\s?)")
+# A parenthesised publisher/date block ends an unquoted title: "Title (Penguin, 1967)."
+TITLE_TAIL = re.compile(r",?\s\((?=[^()]{0,80}\b(?:1[6-9]|20)\d\d\b)|,\s(?=(?:in|In)[:\s])")
+YEAR = re.compile(r"(?<![\d/.\-])((?:1[6-9]|20)\d\d)(?![\d/])[a-z]?")
+# The date slot of author-date styles: "(2021).", "(1995b).", "2015.", "(April 1, 1968)",
+# "(2021, May 3)", "(n.d.)".
+DATE_SLOT = re.compile(
+    r"[(\[]\s{0,2}(?:[A-Z][a-z]{2,8}\.?\s{1,2}(?:\d{1,2},?\s{1,2})?)?"
+    r"((?:1[6-9]|20)\d\d)[a-z]?(?:\s?[,/–\-]\s?[^()\[\]]{0,25})?\s{0,2}[)\]][.,:;]?"
+    r"|(?:[A-Z][a-z]{2,8}\.?\s{1,2}(?:\d{1,2},?\s{1,2})?)?((?:1[6-9]|20)\d\d)[a-z]?"
+    r"(?=[\s.,:;]|$)[.,:;]?"
+    r"|\((?:n\.\s?d\.|in press|forthcoming|in preparation)\)[.,]?",
+    re.IGNORECASE,
+)
+CORPORATE = re.compile(
+    r"\b(?:Corps|Commission|Organi[sz]ation|Association|Institute|Society|Council|Agency|"
+    r"Department|Office|Ministry|Bureau|Cent(?:re|er)|Committee|Foundation|Board|Service|"
+    r"University|Federation|Taskforce|Inc|Ltd|Group|Consortium|Authority|Administration)\b"
+)
+EDITOR_MARK = re.compile(
+    r"\(?(?:[Ee]ds?\.?|[Ee]ditors?|[Hh]rsg\.|[Dd]ir\.|[Dd]irector|[Cc]omp\.)\)?[.,]?\s"
+)
+QUOTE_OPEN = "\"“”„«‘'"
+QUOTE_PAIRS = {"\"": "\"", "“": "”", "”": "”", "„": "“", "«": "»", "‘": "’", "'": "'"}
+EMPHASIS = re.compile(r"(\*\*|__|\*|_)([^*_\n]{4,400}?)\1(?![*\w])")
+ANY_QUOTED = re.compile(r"[\"“„«]([^\"“”„«»]{8,400})[\"”“»]")
+# Words after which a period does not end a sentence: abbreviations common inside titles.
+ABBREVIATIONS = frozenset({
+    "vs", "e.g", "i.e", "etc", "no", "nr", "vol", "st", "dr", "mr", "mrs", "ms", "prof", "fig",
+    "eq", "al", "inc", "ltd", "co", "jr", "sr", "pp", "ca", "cf", "approx", "dept", "univ",
+})
+VENUE_LEAD = re.compile(r"^\s*(?:[,.:;]\s*)*(?:[Ii]n:?\s+|[Ii]m:?\s+|[Dd]ans:?\s+)?")
+VENUE_CUT = re.compile(
+    r",\s*(?:\d|[Vv]ol|pp?\.|[Nn]o\.|pages|[A-Z][a-z]+\s\d{1,2}\b)"
+    r"|\s\d{1,5}\s?[(:,]|\s\(|\(\d|\.\s(?:\d|[Vv]ol|pp?\.)|;\s|:\s\d|\s\d{1,4}[,.]?\s*$"
+    r"|,?\s(?:19|20)\d\d\b|\.\s(?=[A-Z][a-z]+:)|,\s(?:[A-Z][a-z]+\s?)+:\s|\.\s*$"
+)
+VOLUME = re.compile(r"\b(?:[Vv]ol(?:ume)?\.?\s?(\d{1,5})|(\d{1,5})\s?\(\d{1,4}[^)]{0,10}\))")
+PAGES = re.compile(r"\b(?:pp?\.\s?)?(\d{1,6}\s?[–\-—]{1,2}\s?\d{1,6})\b|\bpp?\.\s?(\d{1,6})\b")
+BY_AUTHORS = re.compile(r"(?:^|[\s,;(])(?:by|By)\s+|^\s*[—–\-]{1,2}\s*|\s[—–]\s")
+
+
+def _take_identifiers(text: str, fields: CitedFields) -> str:
+    """Record DOI, arXiv id, URL, ISBN and PMID in ``fields``; return the text without them."""
+    for match in ARXIV_PATTERN.finditer(text):
+        fields.arxiv = fields.arxiv or normalize_arxiv(match.group(1))
+    doi_match = DOI_PATTERN.search(text)
+    if doi_match:
+        fields.doi = normalize_doi(clean_doi(doi_match.group(1)))
+        if fields.doi and "arxiv" in fields.doi:
+            fields.arxiv = fields.arxiv or normalize_arxiv(fields.doi)
+    url_match = URL_PATTERN.search(text)
+    if url_match:
+        fields.url = url_match.group(0).rstrip(".,;)>")
+        if "arxiv.org" in fields.url:
+            fields.arxiv = fields.arxiv or normalize_arxiv(fields.url)
+    isbn_match = ISBN_PATTERN.search(text)
+    if isbn_match:
+        fields.isbn = re.sub(r"[\- ]", "", isbn_match.group(1))
+    pmid_match = PMID_PATTERN.search(text)
+    if pmid_match:
+        fields.pmid = pmid_match.group(2).upper()
+    # Markdown links keep their text; a leading one is the title: "[Title](https://...)".
+    text = re.sub(r"^\[([^\]\n]{1,400})\]\((?:[^()\s]{1,500})\)", r"“\1”", text)
+    body = re.sub(r"\[([^\]\n]{1,400})\]\((?:[^()\s]{1,500})\)", r"\1", text)
+    for pattern in (URL_PATTERN, DOI_PATTERN, ARXIV_PATTERN, ISBN_PATTERN, PMID_PATTERN):
+        body = pattern.sub(" ", body)
+    body = re.sub(r"<[^<>]{0,200}>", " ", body)
+    body = re.sub(r"\b(?:doi|DOI|URL|url|Available(?: at| from| online)?|Retrieved(?: from)?|"
+                  r"[Aa]ccessed(?: on)?|arXiv|PMID|PMCID)\s*:?(?=\s|$|[.,;])", " ", body)
+    body = re.sub(r"\[(?:[Oo]nline|[Ii]nternet|[Cc]ited[^\]]{0,40}|PDF)\]", " ", body)
+    return " ".join(body.split()).strip(" ,;")
+
+
+def sentence_end(text: str, start: int) -> int:
+    """Index just past the sentence that begins at ``start`` (its final '.', '?' or '!')."""
+    for match in re.finditer(r"[.?!][\"”’)]?(?=\s|$)", text[start:]):
+        end = start + match.end()
+        stop = start + match.start()
+        if text[stop] == ".":
+            words = text[start:stop].split()
+            last = words[-1].strip("(\"“'") if words else ""
+            if len(last) == 1 and last.isalpha() and last.isupper():
+                continue  # an initial or "Part A." -- the sentence goes on
+            if last.lower() in ABBREVIATIONS or re.fullmatch(r"(?:[A-Za-z]\.){1,4}[A-Za-z]", last):
+                continue
+            if re.match(r"\s\d{1,2}\.\s", text[end: end + 6]):
+                continue  # "Reactions at oxide surfaces. 1. Oxidation of ..." is one title
+        return end
+    return len(text)
+
+
+def quoted_at(text: str, pos: int) -> tuple[str, int] | None:
+    """A quoted or emphasised title starting at ``pos``: (title, index past its end)."""
+    if pos >= len(text):
+        return None
+    opener = text[pos]
+    if opener in QUOTE_OPEN:
+        closer = QUOTE_PAIRS[opener]
+        close = text.find(closer, pos + 1, pos + 600)
+        # A closing quote must end a word, else it is an apostrophe ("Alzheimer's").
+        while close > 0 and closer in "'’" and close + 1 < len(text) and text[close + 1].isalpha():
+            close = text.find(closer, close + 1, pos + 600)
+        if close > pos + 3:
+            return text[pos + 1: close].strip(), close + 1
+        return None
+    emphasis = EMPHASIS.match(text, pos)
+    if emphasis:
+        return emphasis.group(2).strip(), emphasis.end()
+    return None
+
+
+def _clean_title(title: str) -> str | None:
+    title = re.sub(r"[*_]{1,2}", "", title) if "*" in title or "__" in title else title
+    title = TITLE_NOTE.sub("", title.rstrip(" .,"))
+    title = title.strip(" \t,;:.-—–\"“”«»'‘’")
+    if title.endswith(("?", "!")):
+        return title
+    return title or None
+
+
+def _venue_from(rest: str) -> str | None:
+    emphasis = EMPHASIS.search(rest[:200])
+    if emphasis and emphasis.start() < 15:
+        venue = emphasis.group(2)
+    else:
+        venue = VENUE_LEAD.sub("", rest, count=1)
+        cut = VENUE_CUT.search(venue)
+        venue = venue[: cut.start()] if cut else venue
+    venue = re.sub(r"[*_]{1,2}", "", venue)
+    venue = " ".join(venue.split()).strip(" ,.:;()[]—–-")
+    if not venue or not any(ch.isalpha() for ch in venue) or len(venue) > 250:
+        return None
+    return venue
+
+
+def _volume_pages(rest: str, fields: CitedFields) -> None:
+    volume = VOLUME.search(rest)
+    if volume:
+        fields.volume = volume.group(1) or volume.group(2)
+    pages = PAGES.search(rest)
+    if pages:
+        found = pages.group(1) or pages.group(2)
+        if not YEAR.fullmatch(found.split("–")[0].split("-")[0].strip()) or "pp" in pages.group(0):
+            fields.pages = found.replace(" ", "")
+
+
+def _authors_after(rest: str, fields: CitedFields) -> str:
+    """LLM styles name the authors after the title ("by A and B", "— A, B"); take them."""
+    match = BY_AUTHORS.search(rest)
+    if not match or match.start() > 120:
+        return rest
+    following = rest[match.end():]
+    # "by A, B, C (ICLR 2021)": the parenthesis closes the list; without the cut the
+    # last name would be read as the start of the venue.
+    cut = following.find(" (")
+    listed = following[:cut].rstrip(" ,") + "." if cut > 0 else following
+    found = scan_authors(listed)
+    if not found.names:
+        return rest
+    fields.authors, fields.et_al = found.names, found.et_al
+    consumed = cut if cut > 0 and found.end >= cut else found.end
+    return rest[: match.start()] + " " + following[consumed:]
+
+
+def parse_reference(entry: str) -> CitedFields:
+    """Parse one reference string (any common style) into fields."""
+    # No reference is this long; the cap bounds the cost of every rule below.
+    text = " ".join(MARKER.sub("", entry[:MAX_REFERENCE_CHARS], count=1).split())
+    text = LABEL_MARKER.sub("", BARE_NUMBER.sub("", text))
+    text = text.replace("``", "“").replace("''", "”")
+    if "\\" in text or "{" in text:
+        text = latex_to_text(text)
+    fields = CitedFields()
+    body = dehyphenate(_take_identifiers(text, fields))
+    body = PLACEHOLDER_AUTHOR.sub("", body)
+    body = re.sub(r"(?<=[a-z.]),(?=[A-Z])", ", ", body)
+    # A leading emphasised or quoted title means a title-first (LLM) style.
+    leading = quoted_at(body, 0)
+    authors = scan_authors(body) if leading is None else None
+    pos = 0
+    if authors and authors.names:
+        fields.authors, fields.et_al = authors.names, authors.et_al
+        pos = authors.end
+    pos = _skip(body, pos)
+    editor = EDITOR_MARK.match(body, pos)
+    if editor and fields.authors:
+        pos = _skip(body, editor.end())
+    date = DATE_SLOT.match(body, pos)
+    if date and (fields.authors or pos == 0) and date.end() > pos:
+        year = date.group(1) or date.group(2)
+        fields.year = int(year) if year else None
+        pos = _skip(body, date.end())
+    elif not fields.authors and pos == 0 and leading is None:
+        # Corporate authors: "U.S. Army Corps of Engineers (2009). Title."
+        corporate = re.search(r"\((?:((?:1[6-9]|20)\d\d)[a-z]?|n\.\s?d\.)\)[.,:]?", body[:160])
+        if corporate and CORPORATE.search(body[: corporate.start()]):
+            fields.year = int(corporate.group(1)) if corporate.group(1) else None
+            pos = _skip(body, corporate.end())
+    quoted = quoted_at(body, pos)
+    if quoted:
+        title, title_end = quoted
+    else:
+        later = ANY_QUOTED.search(body, pos, pos + 300) if pos else None
+        if later and later.start() - pos < 40 and not fields.authors:
+            title, title_end = later.group(1), later.end()
+        else:
+            title_end = sentence_end(body, pos)
+            tail = TITLE_TAIL.search(body, pos, title_end)
+            unpunctuated = title_end >= len(body.rstrip(". "))
+            if fields.authors and (body[:pos].rstrip().endswith(",") or unpunctuated):
+                # Comma-separated styles: "Deransart, P., and Lorho, B., Title, Venue, 1988."
+                comma = re.compile(r",\s(?![a-z])").search(body, pos, title_end)
+                tail = comma if comma and (not tail or comma.start() < tail.start()) else tail
+            title_end = tail.start() if tail else _with_subtitle(body, title_end)
+            title = body[pos:title_end]
+    rest = body[title_end:]
+    fields.title = _clean_title(title) if title else None
+    if fields.title and " " not in fields.title and re.match(r"\s?,?\s?\d", rest) and not quoted:
+        # Physics/astronomy styles have no title: "Kempner J.C., 2004, ApJ, 607, 200".
+        rest, fields.title = fields.title + rest, None
+    if not fields.authors:
+        rest = _authors_after(rest, fields)
+    if fields.year is None:
+        year = YEAR.search(rest) or YEAR.search(body)
+        if year:
+            fields.year = int(year.group(1))
+    fields.venue = _venue_from(rest)
+    _volume_pages(rest, fields)
+    return fields
+
+
+def _with_subtitle(body: str, title_end: int) -> int:
+    """Extend a title over a following sentence that reads as its subtitle, not a venue.
+
+    Book titles often continue after a period ("The authentic heart. An eightfold path to
+    midlife love. New York: Wiley."); a subtitle is sentence-case prose with no venue cue
+    and is followed by more of the reference.
+    """
+    start = _skip(body, title_end)
+    if start >= len(body) or not body[start].isupper():
+        return title_end
+    end = sentence_end(body, start)
+    if end >= len(body.rstrip(". ")):
+        return title_end
+    sentence = body[start:end]
+    words = sentence.split()
+    lower = sum(1 for w in words[1:] if w[:1].islower())
+    if len(words) < 3 or lower * 2 < len(words) - 1 or SUBTITLE_STOP.search(sentence):
+        return title_end
+    return end
+
+
+def _skip(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " ,.;:—–-":
+        pos += 1
+    return pos

@@ -1,0 +1,93 @@
+"""In-text citations: author–year, numeric brackets, LaTeX cite keys and titles in prose."""
+
+from __future__ import annotations
+
+import re
+
+from citecheck.extract.types import Citation, CitedFields
+from citecheck.records import display_name
+
+_NAME = (r"(?:(?:van|von|de|der|van\sder|de\sla|da|di|le|la)\s)?"
+         r"[A-Z][^\W\d_]{1,40}(?:[-'’][A-Z]?[^\W\d_]{1,40})?")
+_AUTHORS = rf"{_NAME}(?:(?:,\s{_NAME}){{0,3}},?\s(?:&|and)\s{_NAME}|\set\.?\sal\.?)?"
+_YEAR = r"(?:19|20)\d\d[a-z]?"
+PAREN_GROUP = re.compile(r"\(([^()\n]{4,400})\)")
+ONE_AUTHOR_YEAR = re.compile(
+    rf"(?:see\s|e\.g\.,?\s|cf\.\s)?({_AUTHORS}),?\s({_YEAR}(?:,\s{_YEAR}){{0,5}})"
+)
+NARRATIVE_AUTHOR_YEAR = re.compile(rf"\b({_AUTHORS})\s\(({_YEAR})\)")
+NUMERIC = re.compile(r"\[(\d{1,4}(?:\s{0,2}[\-–,]\s{0,2}\d{1,4}){0,20})\]")
+SUPERSCRIPT = re.compile(r"(?<=[^\W\d_])([¹²³⁴⁵⁶⁷⁸⁹⁰]{1,4}(?:[,⁻–][¹²³⁴⁵⁶⁷⁸⁹⁰]{1,4}){0,6})")
+LATEX_CITE = re.compile(r"\\(?:cite|citep|citet|parencite|textcite|autocite)\*?"
+                        r"(?:\[[^\]\n]{0,100}\]){0,2}\{([^}\n]{1,500})\}")
+QUOTED_TITLE = re.compile(r"[\"“]([A-Z0-9][^\"“”\n]{10,300}?)[\"”]")
+ITALIC_TITLE = re.compile(r"(?<![*\w])(\*{1,2}|_)([A-Z0-9][^*_\n]{10,300}?)\1(?![*\w])")
+# An italic or quoted phrase is a title when the words around it say so ("the paper *X*").
+TITLE_CUE = re.compile(
+    r"\b(?:paper|article|book|study|work|titled|entitled|called|read|survey|preprint|"
+    r"classic|seminal|then read|see)\b[^.\n]{0,25}$",
+    re.IGNORECASE,
+)
+NOT_A_NAME = frozenset({"In", "The", "See", "As", "From", "Since", "Between", "After", "Before",
+                        "Until", "By", "During", "Table", "Figure", "Section", "Version"})
+
+
+def _author_fields(authors_text: str, year_text: str) -> CitedFields:
+    et_al = bool(re.search(r"\bet\.?\sal\b", authors_text))
+    names = re.split(r",\s|\s(?:&|and)\s|,?\set\.?\sal\.?", authors_text)
+    return CitedFields(authors=[display_name(n.strip(" ,")) for n in names if n.strip(" ,")],
+                       year=int(year_text[:4]), et_al=et_al)
+
+
+def expand_numbers(numbers: str) -> list[str]:
+    """"1–4, 7" -> ["1", "2", "3", "4", "7"] (ranges capped, so "[1-9999]" stays cheap)."""
+    result: list[str] = []
+    for part in re.split(r"\s*,\s*", numbers.replace("–", "-")):
+        if "-" in part:
+            low, _, high = part.partition("-")
+            if low.strip().isdigit() and high.strip().isdigit():
+                first, last = int(low), int(high)
+                result.extend(str(n) for n in range(first, min(last, first + 50) + 1))
+        elif part.strip().isdigit():
+            result.append(part.strip())
+    return result
+
+
+def find_inline(text: str) -> list[Citation]:
+    found: list[Citation] = []
+    for group in PAREN_GROUP.finditer(text):
+        inner = group.group(1)
+        if not re.search(_YEAR, inner):
+            continue
+        for one in ONE_AUTHOR_YEAR.finditer(inner):
+            if one.group(1).split()[0] in NOT_A_NAME or one.group(1).isupper():
+                continue
+            start = group.start(1) + one.start(1)
+            end = group.start(1) + one.end()
+            found.append(Citation(text[start:end], (start, end), "inline",
+                                  _author_fields(one.group(1), one.group(2))))
+    for match in NARRATIVE_AUTHOR_YEAR.finditer(text):
+        if match.group(1).split()[0] in NOT_A_NAME:
+            continue
+        found.append(Citation(match.group(0), match.span(), "inline",
+                              _author_fields(match.group(1), match.group(2))))
+    for match in NUMERIC.finditer(text):
+        found.append(Citation(match.group(0), match.span(), "inline", CitedFields(),
+                              key=match.group(1)))
+    for match in SUPERSCRIPT.finditer(text):
+        digits = match.group(1).translate(str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰⁻", "1234567890-"))
+        found.append(Citation(match.group(0), match.span(), "inline", CitedFields(), key=digits))
+    for match in LATEX_CITE.finditer(text):
+        offset = match.start(1)
+        for key_match in re.finditer(r"[^,\s]{1,200}", match.group(1)):
+            start, end = offset + key_match.start(), offset + key_match.end()
+            found.append(Citation(text[start:end], (start, end), "inline", CitedFields(),
+                                  key=key_match.group(0)))
+    for pattern, group in ((QUOTED_TITLE, 1), (ITALIC_TITLE, 2)):
+        for match in pattern.finditer(text):
+            title = match.group(group).strip().rstrip(",.")
+            before = text[max(0, match.start() - 60): match.start()]
+            if len(title.split()) >= 3 and TITLE_CUE.search(before):
+                found.append(Citation(match.group(0), match.span(), "title",
+                                      CitedFields(title=title)))
+    return found

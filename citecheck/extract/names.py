@@ -1,0 +1,327 @@
+"""Author lists: where a list of personal names ends and the display names in it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# "A.", "W.E.", "J.-P.", "Th." (two-letter abbreviations of given names are common in German
+# and French references).
+_INITIALS_DOTTED = re.compile(
+    r"(?:(?:[A-ZÀ-ÖØ-ÞŁŠŽČŘŚŻĆŃ]|Th|Ch|Ph|Sh|Kh|Zh|Ye|Yu|Wm|St|Gy)\.\s?-?){1,4}"
+    r"|(?:[A-Z]\.){1,3}[A-Z]|[A-Z]\.?-[A-Z]\."
+)
+# A name ends before a date, a bracket or a quote ("Watkins (1998)", "Wadler [Jan 1993]").
+_NAME_BREAK = re.compile(
+    r"[(\[]\s?(?:[A-Z][a-z]{2,8}\.?\s)?(?:1[6-9]|20)\d\d|\((?:eds?\b|editors?|hrsg|dir|n\.\s?d|in\s)"
+    r"|[\"“«'‘]|(?:1[6-9]|20)\d\d\b",
+    re.IGNORECASE,
+)
+# Vancouver initials without dots: "J", "MW", "CK".
+_INITIALS_BARE = re.compile(r"[A-Z]{1,3}")
+_TRAILING = ",;:"
+PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la",
+                       "le", "ter", "ten", "dos", "das", "bin", "al", "el", "mac", "st", "zu",
+                       "y", "do", "des", "dela", "d'", "l'"})
+AND_WORDS = frozenset({"and", "&", "und", "y", "e", "et", "och", "og", "en", "i"})
+# Capitalised words that start titles ("Deep Learning.", "On the ...") but are not names.
+NOT_NAMES = frozenset({
+    "a", "an", "the", "on", "of", "in", "for", "to", "is", "are", "all", "you", "with", "and",
+    "from", "by", "at", "as", "be", "we", "how", "why", "what", "when", "towards", "toward",
+    "learning", "deep", "neural", "networks", "network", "language", "models", "model", "data",
+    "analysis", "study", "using", "via", "new", "journal", "proceedings", "proc", "conference",
+    "transactions", "international", "review", "university", "press", "introduction", "in:",
+    "vol", "no", "pp", "editor", "editors", "ed", "eds", "retrieved", "available", "http",
+    "https", "arxiv", "preprint", "doi", "isbn", "chapter", "part", "not", "this", "that",
+    "it", "its", "our", "can", "do", "does", "i", "ii", "iii", "iv", "v", "see", "also",
+    "according", "here", "there", "note", "step", "table", "figure", "section", "version",
+})
+# "Rumelhart, Hinton & Williams (1986)", "Bahdanau, Cho, Bengio": family names only.
+_FAMILY = r"(?:[A-Z][^\W\d_]{1,30}(?:-[A-Z][^\W\d_]{1,30})?)"
+FAMILY_ONLY = re.compile(
+    rf"{_FAMILY}(?:,\s{_FAMILY}){{2,20}}(?:,?\s(?:and|&)\s{_FAMILY})?(?=\s?[(.]|\s?$)"
+    rf"|{_FAMILY}(?:,?\s(?:and|&)\s{_FAMILY})(?=\s?[(.,])"
+)
+ROLE = re.compile(
+    r"\((?:[Ee]ds?|[Ee]ditors?|[Pp]roducers?|[Dd]irectors?|[Ww]riter/[Dd]irector|[Cc]omp|"
+    r"[Tt]rans|[Hh]rsg|[Cc]oord)\.?\)[.,;:]?"
+)
+NAME_SUFFIXES = frozenset({"Jr", "Sr", "Jun", "Sen"})
+MAX_GIVEN_TOKENS = 3
+SHORT_WINDOW = 160
+LONG_WINDOW = 4000
+MAX_NAMES = 120
+
+
+@dataclass(slots=True)
+class _Token:
+    """One whitespace-delimited token with its trailing punctuation split off."""
+
+    core: str
+    punct: str
+    end: int
+
+    @property
+    def is_initials(self) -> bool:
+        return bool(_INITIALS_DOTTED.fullmatch(self.core))
+
+    @property
+    def is_bare_initials(self) -> bool:
+        return bool(_INITIALS_BARE.fullmatch(self.core))
+
+    @property
+    def is_word(self) -> bool:
+        """A capitalised name word ("Vaswani", "O'Neil", "Martin-Facklam", "DULONG")."""
+        core = self.core
+        return (len(core) >= 2 and core[0].isupper() and core.lower() not in NOT_NAMES
+                and all(ch.isalpha() or ch in "'’-´`¨" for ch in core)
+                and not (core.isupper() and len(core) <= 3))
+
+    @property
+    def is_short_name(self) -> bool:
+        """A short capitalised word that is also an English word ("An", "You", "Ed", "Do")."""
+        core = self.core
+        return 2 <= len(core) <= 3 and core.isalpha() and core[0].isupper() and not core.isupper()
+
+    @property
+    def is_particle(self) -> bool:
+        return self.core.lower() in PARTICLES and not self.punct
+
+    @property
+    def stops(self) -> bool:
+        """The token ends with a period, colon or bracket: a list of names ends here."""
+        return "." in self.punct or ":" in self.punct
+
+    @property
+    def separates(self) -> bool:
+        return "," in self.punct or ";" in self.punct
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens = []
+    for match in re.finditer(r"\S{1,80}", text):
+        raw = match.group(0)
+        stripped = raw.rstrip(_TRAILING)
+        core = stripped if _INITIALS_DOTTED.fullmatch(stripped) else stripped.rstrip(".")
+        tokens.append(_Token(core, raw[len(core):], match.end()))
+    return tokens
+
+
+@dataclass(slots=True)
+class AuthorList:
+    """Names found at the start of a text and the offset just past them."""
+
+    names: list[str] = field(default_factory=list)
+    et_al: bool = False
+    end: int = 0
+
+
+def _initials_display(initials: str) -> str:
+    """"MW" -> "M. W."; "W.E." -> "W. E."; "J.-P." unchanged."""
+    if "." not in initials:
+        return " ".join(f"{letter}." for letter in initials)
+    return re.sub(r"\.(?=[A-Z])", ". ", initials)
+
+
+def _family_display(words: list[str]) -> str:
+    # All-capitals family names ("DULONG R.") are a typographic convention, not the name.
+    return " ".join(w.capitalize() if w.isupper() and len(w) > 2 else w for w in words)
+
+
+def _family_first(tokens: list[_Token], i: int) -> tuple[str, int] | None:
+    """"Vaswani, A." / "van der Berg, J. P." / "Beck, Ulrich" starting at token ``i``."""
+    j = i
+    family = []
+    while j < len(tokens) and tokens[j].is_particle and len(family) < 3:
+        family.append(tokens[j].core)
+        j += 1
+    if not family and j + 1 < len(tokens) and tokens[j].is_word and not tokens[j].punct \
+            and tokens[j + 1].is_word and tokens[j + 1].punct[:1] == "," \
+            and j + 2 < len(tokens) and tokens[j + 2].is_initials:
+        family.append(tokens[j].core)
+        j += 1
+    if j >= len(tokens) or not tokens[j].is_word or tokens[j].punct[:1] != ",":
+        return None
+    family.append(tokens[j].core)
+    j += 1
+    given = []
+    while j < len(tokens) and len(given) < MAX_GIVEN_TOKENS:
+        token = tokens[j]
+        if token.is_initials or (token.is_word and not given) or (given and token.is_particle) or (
+                not given and token.is_bare_initials and (token.punct or _ends_name(tokens, j + 1))
+        ) or (
+                token.is_word and all(_INITIALS_DOTTED.fullmatch(g) is None for g in given)):
+            given.append(token.core)
+            j += 1
+            if token.punct:
+                break
+        else:
+            break
+    if not given:
+        return None
+    names = " ".join(_initials_display(g) if _INITIALS_DOTTED.fullmatch(g) else g for g in given)
+    return f"{names} {_family_display(family)}", j
+
+
+def _given_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[str, int] | None:
+    """"Ashish Vaswani" / "A. Vaswani" / "Thomas F. LaPorta" / "Jan van Leeuwen".
+
+    Inside a list already under way, short names that are also English words
+    ("Yuexuan An", "Xinge You", "Ed H. Chi") are names, not the start of a title.
+    """
+    j = i
+    parts: list[_Token] = []
+    while j < len(tokens) and len(parts) <= MAX_GIVEN_TOKENS + 2:
+        token = tokens[j]
+        if not (token.is_word or token.is_initials or (parts and token.is_particle)
+                or (in_list and token.is_short_name)
+                or (token.is_bare_initials and not token.punct
+                    and (parts or len(token.core) == 1))):
+            break
+        parts.append(token)
+        j += 1
+        if token.punct or _ends_name(tokens, j):
+            break
+    else:
+        return None
+    last_is_name = parts[-1].is_word or (in_list and parts[-1].is_short_name) if parts else False
+    if len(parts) < 2 or not last_is_name or (parts[0].is_particle
+                                                    and parts[0].core.islower()):
+        return None
+    if len(parts) > MAX_GIVEN_TOKENS + 1 + sum(p.is_particle for p in parts):
+        return None
+    last = parts[-1]
+    initial_first = parts[0].is_initials or parts[0].is_bare_initials
+    if (":" in last.punct and not initial_first) or not (last.punct or _ends_name(tokens, j)):
+        return None
+    words = [_initials_display(p.core) if p.is_initials else p.core for p in parts]
+    return " ".join([*words[:-1], _family_display([words[-1]])]), j
+
+
+def _vancouver(tokens: list[_Token], i: int) -> tuple[str, int] | None:
+    """"Devlin J" / "Chang MW" / "DULONG R." / "van Gogh V" starting at token ``i``."""
+    j = i
+    family = []
+    while j < len(tokens) and len(family) < 4:
+        token = tokens[j]
+        if token.is_particle or (token.is_word and not token.punct):
+            family.append(token.core)
+            j += 1
+            continue
+        break
+    if not family or j >= len(tokens) or not any(t[0].isupper() for t in family):
+        return None
+    token = tokens[j]
+    if not (token.is_bare_initials or token.is_initials):
+        return None
+    if token.is_bare_initials and not (token.punct or _ends_name(tokens, j + 1)):
+        return None
+    initials = [token.core]
+    # "Neal R. M." -- dotted initials may come as several tokens.
+    while token.is_initials and not token.punct and j + 1 < len(tokens) and len(initials) < 3 \
+            and tokens[j + 1].is_initials:
+        j += 1
+        token = tokens[j]
+        initials.append(token.core)
+    given = " ".join(_initials_display(i) for i in initials)
+    return f"{given} {_family_display(family)}", j + 1
+
+
+def _ends_name(tokens: list[_Token], j: int) -> bool:
+    """Token ``j`` cannot continue the name before it (end of text, "and", a date, a quote)."""
+    if j >= len(tokens):
+        return True
+    core = tokens[j].core
+    return core in AND_WORDS or bool(_NAME_BREAK.match(core))
+
+
+def _is_et_al(tokens: list[_Token], i: int) -> int:
+    """Number of tokens of an "et al." at ``i`` (0 when there is none)."""
+    if i >= len(tokens):
+        return 0
+    core = tokens[i].core.lower().rstrip(".")
+    if core in {"etal", "et.al"}:
+        return 1
+    if core == "et" and i + 1 < len(tokens) and tokens[i + 1].core.lower().rstrip(".") == "al":
+        return 2
+    if core in {"and", "a", "i", "u"} and i + 1 < len(tokens) \
+            and tokens[i + 1].core.lower() in {"others", "kol", "al", "dr", "sar"}:
+        return 2  # "and others", Czech/Slovak "a kol.", Croatian "i sur.", Polish "i in."
+    return 0
+
+
+def scan_authors(text: str) -> AuthorList:
+    """The list of personal names that ``text`` starts with (empty when it starts otherwise)."""
+    family_only = FAMILY_ONLY.match(text)
+    if family_only and not any(w.lower() in NOT_NAMES for w in re.findall(r"\w+", family_only[0])):
+        names = re.split(r",?\s(?:and|&)\s|,\s", family_only.group(0))
+        return AuthorList([n for n in names if n], False, family_only.end())
+    # Most texts fail on the first tokens: tokenise a short prefix first, the rest on demand.
+    found = _scan(text, _tokens(text[:SHORT_WINDOW]))
+    if len(text) > SHORT_WINDOW and found.end > SHORT_WINDOW - 40:
+        found = _scan(text, _tokens(text[:LONG_WINDOW]))
+    return found
+
+
+def name_source(tokens: list[_Token], start: int, end: int) -> str:
+    return " ".join(t.core + t.punct for t in tokens[start:end])
+
+
+def _scan(text: str, tokens: list[_Token]) -> AuthorList:
+    found = AuthorList()
+    # Lists keep one style: once names start with initials, a run of capitalised words
+    # without initials is the title ("... and R. R. Henry, Integrating Register Allocation").
+    initials_style: bool | None = None
+    i = 0
+    while i < len(tokens) and len(found.names) < MAX_NAMES:
+        skip = _is_et_al(tokens, i)
+        if skip and found.names:
+            found.et_al = True
+            found.end = tokens[i + skip - 1].end
+            return found
+        start = i
+        parsed = (_family_first(tokens, i) or _given_first(tokens, i, bool(found.names))
+                  or _vancouver(tokens, i))
+        lone_family = tokens[i].is_word and not tokens[i].punct
+        if parsed is None and lone_family and _is_et_al(tokens, i + 1):
+            parsed = tokens[i].core, i + 1  # "Radford et al." names the first author only
+        if parsed is None:
+            return found
+        name, i = parsed
+        while i < len(tokens) and tokens[i].core in NAME_SUFFIXES:
+            name += f" {tokens[i].core}."
+            i += 1
+        if initials_style is None:
+            initials_style = tokens[start].is_initials
+        elif initials_style and not (tokens[start].is_initials
+                                     or "," in name_source(tokens, start, i)):
+            return found  # "D. G. Bradlee, S. J. Eggers, Integrating Register ..." -- a title
+        found.names.append(name)
+        if i < len(tokens) and ROLE.fullmatch(tokens[i].core + tokens[i].punct):
+            i += 1  # "Heyman, D. (Producers), & Yates, D. (Director)."
+        last = tokens[i - 1]
+        found.end = last.end
+        if i >= len(tokens):
+            return found
+        if _is_et_al(tokens, i):
+            continue
+        if tokens[i].core in AND_WORDS or tokens[i].core in {"...", "…"}:
+            i += 1
+            continue
+        if last.stops or not last.separates:
+            return found
+    return found
+
+
+def dehyphenate(text: str) -> str:
+    """Undo line-break hyphenation: "Mur- phy" -> "Murphy", "Martin- Facklam" -> hyphenated."""
+    text = re.sub(r"(?<=[a-z])- (?=[a-z])", "", text)
+    return re.sub(r"(?<=[A-Za-z])- (?=[A-Z])", "-", text)
+
+
+def parse_names(text: str) -> tuple[list[str], bool]:
+    """Split an author string of any common style into display names; second: et al."""
+    found = scan_authors(dehyphenate(text.strip()))
+    if found.names:
+        return found.names, found.et_al
+    return [], bool(re.search(r"\bet\.?\s?al\b", text))

@@ -1,0 +1,227 @@
+"""Reference-list entries: finding them in text (lists, paragraphs, inside sentences)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from citecheck.extract.fields import (
+    DATE_SLOT,
+    EDITOR_MARK,
+    MARKER,
+    parse_reference,
+    quoted_at,
+    sentence_end,
+)
+from citecheck.extract.names import scan_authors
+from citecheck.extract.types import Citation, CitedFields
+
+__all__ = ["find_references", "parse_reference"]
+
+BIBITEM = re.compile(r"^\s{0,8}\\bibitem\s{0,3}(?:\[[^\]\n]{0,200}\])?\s{0,3}\{([^}\n]{1,200})\}")
+LATEX_NOISE = re.compile(
+    r"\\bibitem\s{0,3}(?:\[[^\]\n]{0,200}\])?\s{0,3}\{[^}\n]{0,200}\}|\\newblock"
+)
+FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+YEAR = re.compile(r"(?<![\d.])(?:1[6-9]|20)\d\d(?![\d])")
+IDENTIFIER_HINT = re.compile(r"\b10\.\d{4,9}/|arxiv|doi|https?://", re.IGNORECASE)
+VENUE_HINT = re.compile(
+    r"\b(?:In\b|Proc\.|Proceedings|Conference|Journal|Trans\.|Transactions|Workshop|Symposium|"
+    r"arXiv|NeurIPS|NIPS|ICML|ICLR|CVPR|ICCV|ECCV|ACL|EMNLP|NAACL|AAAI|IJCAI|KDD|Nature|Science|"
+    r"Press|Springer|JMLR|Lancet|JAMA|Med\b|Rev\b|Letters|Review)"
+)
+# Sentences that start like this are prose around a reference, not part of it.
+PROSE_START = re.compile(
+    r"(?:This|These|That|It|Its|They|Their|We|Our|He|She|His|Her|However|Here|There|Note|"
+    r"See|As|The\s[a-z]+\s(?:is|was|are|were|has|have|shows?|showed)|[A-Z][a-z]+\s(?:is|was|are|"
+    r"were|has|have|remains?|introduced|showed|argued|proposed))\b"
+)
+# Where a reference can start inside a sentence: "As shown in <ref>", "Their paper, <ref>".
+EMBEDDED_START = re.compile(
+    r"(?:(?<=[.!?:])\s{1,3}|\b(?:in|see|is|was|by|from|cf\.|e\.g\.,?|paper,|work,|article,|"
+    r"reference,|version,)\s{1,3})(?=[A-Z])"
+)
+LEADING_IDENTIFIER = re.compile(r"(?:https?://|doi:\s?|arXiv:\s?|10\.\d{4,9}/)\S{1,500}",
+                                re.IGNORECASE)
+MAX_ENTRY_CHARS = 2000
+# Sentence starts tried per paragraph: bounds the work on megabyte-long lines of prose.
+MAX_EMBEDDED_CANDIDATES = 5000
+MIN_ENTRY_CHARS = 20
+MAX_TRAILING_SENTENCES = 4
+
+
+def _items(text: str) -> Iterator[tuple[int, int, str | None]]:
+    """(start, end, number or key) of each list item or paragraph line group of ``text``."""
+    offset = 0
+    in_fence = False
+    current: list[int] = []  # start, end of the item being built
+    key: str | None = None
+    for line in text.splitlines(keepends=True):
+        start, end = offset, offset + len(line.rstrip("\r\n"))
+        offset += len(line)
+        stripped = line.strip()
+        if FENCE.match(line):
+            in_fence = not in_fence
+        if in_fence or FENCE.match(line) or not stripped or stripped.startswith(("|", "#")) \
+                or stripped.startswith(("\\begin", "\\end", "\\section")):
+            if current:
+                yield current[0], current[1], key
+            current, key = [], None
+            continue
+        marker = MARKER.match(line)
+        bibitem = BIBITEM.match(line)
+        previous = text[current[0]:current[1]] if current else ""
+        # A short unpunctuated line ("Reference list") is a heading, not the start of an entry.
+        continuation = bool(current) and not marker and not bibitem and (
+            line[:1].isspace() or stripped.startswith("\\newblock")
+            or bool(BIBITEM.match(previous))
+            or (not _ends_entry(previous) and len(previous.split()) > 4))
+        if continuation:
+            current[1] = end
+            continue
+        if current:
+            yield current[0], current[1], key
+        current = [start, end]
+        key = bibitem.group(1) if bibitem else _marker_number(line)
+    if current:
+        yield current[0], current[1], key
+
+
+def _ends_entry(text: str) -> bool:
+    stripped = text.rstrip()
+    return stripped.endswith((".", ")", "]", "*", "”", "\"", "'", ">")) or bool(
+        re.search(r"(?:19|20)\d\d[a-z]?$|\d$", stripped))
+
+
+def _marker_number(entry: str) -> str | None:
+    match = MARKER.match(entry)
+    if match:
+        for group in match.groups():
+            if group:
+                return group
+    return None
+
+
+def _body_start(text: str, start: int, end: int) -> int:
+    """Offset of the entry text after a list marker, bibitem or blockquote sign."""
+    segment = text[start:end]
+    match = BIBITEM.match(segment) or MARKER.match(segment)
+    pos = start + (match.end() if match else len(segment) - len(segment.lstrip()))
+    while pos < end and text[pos] in " \t>\n":
+        pos += 1
+    return pos
+
+
+def _structural_end(text: str, start: int, end: int) -> int:
+    """Where a reference starting at ``start`` ends: after title, venue and year sentences."""
+    segment = text[start:end]
+    authors = scan_authors(segment)
+    pos = authors.end
+    pos = _skip(segment, pos)
+    editor = EDITOR_MARK.match(segment, pos)
+    if editor and authors.names:
+        pos = _skip(segment, editor.end())
+    date = DATE_SLOT.match(segment, pos)
+    has_year = bool(date and date.end() > pos)
+    if has_year and date:
+        pos = _skip(segment, date.end())
+    quoted = quoted_at(segment, pos)
+    pos = quoted[1] if quoted else sentence_end(segment, pos)
+    for _ in range(MAX_TRAILING_SENTENCES):
+        nxt = _skip(segment, pos)
+        if nxt >= len(segment):
+            return end
+        identifier = LEADING_IDENTIFIER.match(segment, nxt)
+        # A URL or DOI is one "sentence" of its own: the dots inside it end nothing.
+        stop = identifier.end() if identifier else sentence_end(segment, nxt)
+        sentence = segment[nxt:stop]
+        if PROSE_START.match(sentence) and not IDENTIFIER_HINT.search(sentence):
+            break
+        if has_year and not (IDENTIFIER_HINT.search(sentence) or re.search(r"\d", sentence)
+                             or len(sentence.split()) <= 4 or VENUE_HINT.search(sentence)
+                             or re.match(r"[A-Z][\w .,]{1,40}:\s[A-Z]", sentence)):
+            break
+        pos = stop
+        has_year = has_year or bool(YEAR.search(sentence))
+    return start + len(segment[:pos].rstrip())
+
+
+def _skip(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n,.;:—–-":
+        pos += 1
+    return pos
+
+
+def looks_like_reference(fields: CitedFields, entry: str) -> bool:
+    """Parsed fields amount to a reference: a title plus authors, and a year, venue or id."""
+    if not (MIN_ENTRY_CHARS <= len(entry) <= MAX_ENTRY_CHARS):
+        return False
+    has_id = bool(fields.doi or fields.arxiv or fields.isbn or fields.pmid)
+    title_words = len((fields.title or "").split())
+    if not fields.authors:
+        return False
+    if title_words < 2 and not has_id:
+        return False
+    if fields.title and fields.title[0].islower() and not has_id:
+        return False  # "Ho et al. (2020) introduced diffusion." -- a verb, not a title
+    return bool(fields.year or fields.venue or has_id)
+
+
+def _clean(entry: str) -> str:
+    """LaTeX bibliography markup removed so the rule parser sees plain reference text."""
+    return LATEX_NOISE.sub(" ", entry) if "\\" in entry else entry
+
+
+def find_references(text: str) -> list[Citation]:
+    """Reference entries: list items, one-per-line or paragraph entries, and embedded ones."""
+    found: list[Citation] = []
+    for item_start, item_end, key in _items(text):
+        body_start = _body_start(text, item_start, item_end)
+        if body_start >= item_end:
+            continue
+        entry = text[body_start:item_end]
+        if len(entry) > MAX_ENTRY_CHARS:
+            found.extend(_embedded(text, body_start, item_end))
+            continue
+        leading_title = quoted_at(entry, 0) is not None or entry.startswith("[")
+        fields = parse_reference(_clean(entry))
+        if looks_like_reference(fields, entry):
+            end = item_end
+            if not leading_title and key is None:
+                end = _structural_end(text, body_start, item_end)
+            if end < item_end and end - body_start < 0.5 * len(entry):
+                fields = parse_reference(_clean(text[body_start:end]))
+            # A \bibitem span keeps its command (it carries the key); list markers are dropped.
+            start = item_start if BIBITEM.match(text[item_start:item_end]) else body_start
+            start += len(text[start:end]) - len(text[start:end].lstrip())
+            found.append(Citation(text[start:end], (start, end), "reference", fields, key=key))
+            if end >= item_end - 1:
+                continue
+            body_start = end
+        found.extend(_embedded(text, body_start, item_end))
+    return found
+
+
+def _embedded(text: str, start: int, end: int) -> list[Citation]:
+    """References written inside running sentences ("As shown in A and B. Title. In X, 2021.")."""
+    found: list[Citation] = []
+    position = start
+    for tried, match in enumerate(EMBEDDED_START.finditer(text, start, end)):
+        if tried >= MAX_EMBEDDED_CANDIDATES:
+            break
+        candidate = match.end()
+        if candidate < position:
+            continue
+        window_end = min(end, candidate + MAX_ENTRY_CHARS)
+        authors = scan_authors(text[candidate:min(window_end, candidate + 400)])
+        if not authors.names:
+            continue
+        ref_end = _structural_end(text, candidate, window_end)
+        span_text = text[candidate:ref_end]
+        fields = parse_reference(span_text)
+        if not (looks_like_reference(fields, span_text) and fields.year
+                and len((fields.title or "").split()) >= 3):
+            continue
+        found.append(Citation(span_text, (candidate, ref_end), "reference", fields))
+        position = ref_end
+    return found

@@ -1,0 +1,94 @@
+"""Corrected copies of a text: wrong fields fixed in place, unverified citations marked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from citecheck.extract.guided import guided_fields
+from citecheck.formatting import detect_style, format_authors, format_bibtex, format_reference
+from citecheck.report import Report
+from citecheck.verdict import MISMATCH, NOT_FOUND, CitationResult
+
+# A suggestion replaces a not-found citation only when it is nearly the same work
+# (closeness >= 0.9 needs a near-identical title and most authors); anything less
+# is marked for a human instead, so a different paper is never swapped in.
+REPLACE_THRESHOLD = 0.9
+UNVERIFIED_MARK = "[citation not verified]"
+FIXABLE_KINDS = ("reference", "bibtex")
+
+
+@dataclass(slots=True)
+class Change:
+    """One edit made to the text."""
+
+    span: tuple[int, int]
+    action: str  # "corrected", "replaced" or "marked"
+    before: str
+    after: str
+
+
+def corrected_reference(result: CitationResult) -> str | None:
+    """The citation text with its wrong fields corrected, in the style it was written in."""
+    record = result.record
+    if record is None:
+        return None
+    text = result.citation.text
+    style = detect_style(text)
+    if result.citation.kind == "bibtex" or style == "bibtex":
+        return format_bibtex(record, key=result.citation.key)
+    fields = guided_fields(text, result.citation.fields, record.title) or result.citation.fields
+    fixed = text
+    for mismatch in result.mismatches:
+        if mismatch.field == "title" and fields.title and fields.title in fixed:
+            fixed = fixed.replace(fields.title, record.title, 1)
+        elif mismatch.field == "year" and record.year and mismatch.cited in fixed:
+            fixed = fixed.replace(mismatch.cited, str(record.year), 1)
+        elif mismatch.field == "venue" and mismatch.cited in fixed:
+            fixed = fixed.replace(mismatch.cited, record.venue or "arXiv", 1)
+        elif mismatch.field == "doi" and mismatch.cited in fixed.lower():
+            start = fixed.lower().index(mismatch.cited)
+            fixed = fixed[:start] + (record.doi or "") + fixed[start + len(mismatch.cited):]
+        elif mismatch.field == "authors":
+            title_at = fixed.find(fields.title or "\0")
+            if title_at <= 0:
+                return format_reference(record, style)
+            lead = fixed[:title_at]
+            rendered = format_authors(record.authors, style)
+            # Keep the entry's marker ("[3] ") and the punctuation between authors and title.
+            marker = lead[: len(lead) - len(lead.lstrip("[]()0123456789. -*•"))]
+            separator = " " if style == "apa" else ". "
+            year_part = f"({record.year}). " if style == "apa" else ""
+            quote = lead.rstrip()[-1:] if lead.rstrip()[-1:] in "\"“*_" else ""
+            fixed = f"{marker}{rendered}{separator if not year_part else ' '}{year_part}{quote}" \
+                    + fixed[title_at:]
+    return fixed
+
+
+def fix_text(text: str, report: Report) -> tuple[str, list[Change]]:
+    """Apply corrections for every flagged reference entry of ``report`` to ``text``."""
+    edits: list[Change] = []
+    for result in report.results:
+        if result.citation.kind not in FIXABLE_KINDS:
+            continue
+        start, end = result.citation.span
+        before = text[start:end]
+        if result.verdict == MISMATCH:
+            after = corrected_reference(result)
+            if after and after != before:
+                edits.append(Change((start, end), "corrected", before, after))
+        elif result.verdict == NOT_FOUND:
+            best = result.suggestions[0] if result.suggestions else None
+            if best is not None and best.score >= REPLACE_THRESHOLD:
+                style = detect_style(before)
+                after = (format_bibtex(best.record, key=result.citation.key) if style == "bibtex"
+                         else format_reference(best.record, style))
+                edits.append(Change((start, end), "replaced", before,
+                                    f"{after} [replaced unverified citation]"))
+            else:
+                marked = (f"% {UNVERIFIED_MARK}\n{before}" if result.citation.kind == "bibtex"
+                          else f"{before} {UNVERIFIED_MARK}")
+                edits.append(Change((start, end), "marked", before, marked))
+    fixed = text
+    for change in sorted(edits, key=lambda c: c.span[0], reverse=True):
+        fixed = fixed[: change.span[0]] + change.after + fixed[change.span[1]:]
+    return fixed, sorted(edits, key=lambda c: c.span[0])

@@ -1,0 +1,215 @@
+"""Building an index directory atomically: write beside the target, swap it in at the end."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from citecheck.config import SourceSpec
+from citecheck.errors import SourceError
+from citecheck.index.encoders import Encoder
+from citecheck.index.manifest import Manifest, file_digest, load_manifest
+from citecheck.index.store import STORE_FILE, create_store, enable_search, write_term_counts
+from citecheck.index.swap import (
+    recover_interrupted_swap,
+    remove_stale_staging,
+    sibling,
+    swap_into_place,
+    write_errors,
+    writer_lock,
+)
+from citecheck.index.vectors import (
+    IVF_TRAINING_PER_LIST,
+    VECTORS_FILE,
+    Vectors,
+    ivf_lists,
+    new_flat_index,
+    new_ivf_index,
+    vector_kind,
+)
+from citecheck.index.writer import StoreWriter, WriteStats
+from citecheck.records import normalize_text
+from citecheck.sources import ImportStats, read_records
+from citecheck.venues import default_venue_table
+
+Progress = Callable[[str, int, int | None], None]
+"""progress(stage, done, total): called as records are read and embedded."""
+
+SPOOL_FILE = "embeddings.spool"
+SPOOL_CHUNK = 50_000
+
+
+def _noop(stage: str, done: int, total: int | None) -> None:
+    return None
+
+
+class EmbeddingSpool:
+    """Embeddings in rid order on disk (float16) until the FAISS index can be sized and trained.
+
+    An IVF index must be trained before vectors are added, and its size is known only
+    once every source is read; spooling keeps peak memory flat meanwhile.
+    """
+
+    def __init__(self, path: Path, dimension: int) -> None:
+        self.path = path
+        self.dimension = dimension
+        self.rids: list[int] = []
+        self._handle = path.open("wb")
+
+    def append(self, rids: list[int], vectors: np.ndarray) -> None:
+        self._handle.write(np.asarray(vectors, dtype=np.float16).tobytes())
+        self.rids.extend(rids)
+
+    def chunks(self, size: int = SPOOL_CHUNK) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        self._handle.close()
+        row_bytes = self.dimension * 2
+        with self.path.open("rb") as handle:
+            for start in range(0, len(self.rids), size):
+                rids = np.asarray(self.rids[start:start + size], dtype=np.int64)
+                raw = handle.read(row_bytes * len(rids))
+                vectors = np.frombuffer(raw, dtype=np.float16).reshape(len(rids), self.dimension)
+                yield vectors.astype(np.float32), rids
+
+    def close(self) -> None:
+        self._handle.close()
+        self.path.unlink(missing_ok=True)
+
+
+def vectors_from_spool(spool: EmbeddingSpool) -> Vectors:
+    """A FAISS index of the kind suited to the spool's size, filled from it."""
+    count = len(spool.rids)
+    if vector_kind(count) == "flat":
+        vectors = Vectors(new_flat_index(spool.dimension))
+    else:
+        lists = ivf_lists(count)
+        # An evenly spread sample of the whole corpus, so centroids see every source.
+        step = max(1, count // (lists * IVF_TRAINING_PER_LIST))
+        sample = np.concatenate([chunk[(-start) % step::step] for start, (chunk, _) in zip(
+            range(0, count, SPOOL_CHUNK), spool.chunks(), strict=False)])
+        vectors = Vectors(new_ivf_index(sample, lists))
+    for chunk, rids in spool.chunks():
+        vectors.add(chunk, rids)
+    return vectors
+
+
+def index_coverage(store_path: Path) -> dict[str, list[Any]]:
+    """Canonical venues and years present in a store (see verdict.Coverage)."""
+    table = default_venue_table()
+    conn = sqlite3.connect(store_path)
+    try:
+        rows = conn.execute(
+            "SELECT venue, arxiv IS NOT NULL, group_concat(DISTINCT year) FROM records "
+            "GROUP BY venue, arxiv IS NOT NULL"
+        ).fetchall()
+    finally:
+        conn.close()
+    venues: set[str] = set()
+    years: set[int] = set()
+    for venue, has_arxiv, year_list in rows:
+        resolved = table.resolve(venue)
+        if resolved is not None:
+            venues.add(resolved.canonical)
+        elif venue:
+            venues.add(normalize_text(venue))
+        elif has_arxiv:
+            venues.add("arXiv")
+        years.update(int(y) for y in str(year_list or "").split(",") if y.strip().isdigit())
+    return {"venues": sorted(venues), "years": sorted(years)}
+
+
+def write_manifest(directory: Path, model: str, dimension: int, count: int,
+                   sources: list[dict[str, Any]], vector_index: str,
+                   built_at: str | None = None) -> Manifest:
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    manifest = Manifest(
+        model=model, dimension=dimension, count=count, sources=sources,
+        files={name: file_digest(directory / name) for name in (STORE_FILE, VECTORS_FILE)},
+        built_at=built_at or now, updated_at=now, vector_index=vector_index,
+        coverage=index_coverage(directory / STORE_FILE),
+    )
+    manifest.save(directory)
+    return manifest
+
+
+def source_summary(spec: SourceSpec, stats: ImportStats, written: WriteStats) -> dict[str, Any]:
+    return {
+        "path": str(spec.path), "format": spec.format, "sha256": file_digest(spec.path)["sha256"],
+        "records": stats.read, "skipped": stats.skipped, "skip_reasons": stats.reasons,
+        **written.to_dict(),
+    }
+
+
+def check_sources(sources: list[SourceSpec]) -> None:
+    if not sources:
+        raise SourceError("no sources given: name at least one .bib or .jsonl file")
+    for spec in sources:  # fail before any work if a source is missing
+        if not spec.path.exists():
+            raise SourceError(f"source not found: {spec.path}")
+
+
+def prepare_parent(directory: Path) -> None:
+    with write_errors(directory):
+        directory.parent.mkdir(parents=True, exist_ok=True)
+    recover_interrupted_swap(directory)
+    remove_stale_staging(directory)
+
+
+def build_index(directory: Path, sources: list[SourceSpec], encoder: Encoder, *,
+                progress: Progress = _noop) -> Manifest:
+    """Build an index from sources into ``directory``, replacing any index there atomically.
+
+    A record whose DOI, arXiv id or title+year+first author is already in the index
+    is a duplicate: the first source listed wins.
+    """
+    check_sources(sources)
+    directory = Path(directory)
+    prepare_parent(directory)
+    with writer_lock(directory):
+        staging = sibling(directory, "building")
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            with write_errors(directory):
+                staging.mkdir()
+                _build_in(staging, sources, encoder, progress)
+                swap_into_place(staging, directory)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return load_manifest(directory)
+
+
+def _build_in(staging: Path, sources: list[SourceSpec], encoder: Encoder,
+              progress: Progress) -> None:
+    create_store(staging / STORE_FILE).close()
+    writer = StoreWriter(staging / STORE_FILE, update_existing=False)
+    spool = EmbeddingSpool(staging / SPOOL_FILE, encoder.dimension)
+    summaries = []
+    try:
+        for spec in sources:
+            stats, written = ImportStats(), WriteStats()
+            for work in writer.write(read_records(spec.path, spec.format, stats), written):
+                spool.append(work.rids, encoder.encode_batch(work.texts))
+                progress("read", len(spool.rids), None)
+                progress("embed", len(spool.rids), None)
+            summaries.append(source_summary(spec, stats, written))
+        enable_search_on(writer)
+        count = writer.count()
+        writer.close()
+        vectors = vectors_from_spool(spool)
+    finally:
+        spool.close()
+    vectors.save(staging / VECTORS_FILE)
+    write_manifest(staging, encoder.name, encoder.dimension, count, summaries, vectors.kind)
+
+
+def enable_search_on(writer: StoreWriter) -> None:
+    import sqlite_utils
+
+    enable_search(sqlite_utils.Database(writer.conn))
+    with writer.conn:
+        write_term_counts(writer.conn)

@@ -1,0 +1,259 @@
+"""The SQLite record store: records, FTS5 over title/authors/venue, identifier lookups."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from pathlib import Path
+
+import sqlite_utils
+
+from citecheck.records import Record, normalize_text
+
+STORE_FILE = "records.db"
+# Lexical search scores the rarest query words first, then more while the documents
+# to score stay under the budget (BM25 costs ~1 us a posting on 2 cores).
+MIN_QUERY_TERMS = 3
+POSTINGS_BUDGET = 1_000
+# Bound parameters per statement, well under SQLite's limit of 32766.
+SQL_CHUNK = 900
+_RECORD_COLUMNS = "rid, id, title, authors, year, venue, doi, arxiv, url, type, source"
+
+
+def create_store(path: Path) -> sqlite_utils.Database:
+    """Create an empty store with its tables and identifier indexes (search comes later)."""
+    db = sqlite_utils.Database(path)
+    db.conn.execute("PRAGMA journal_mode=WAL")
+    db["records"].create(
+        {
+            "rid": int, "id": str, "title": str, "authors": str, "family_names": str,
+            "year": int, "venue": str, "doi": str, "arxiv": str, "url": str, "type": str,
+            "source": str, "content_hash": str,
+        },
+        pk="rid",
+    )
+    db["records"].create_index(["id"], unique=True)
+    db["records"].create_index(["doi"])
+    db["records"].create_index(["arxiv"])
+    db["records"].create_index(["source"])
+    db["keys"].create({"key": str, "rid": int}, pk="key")
+    db["keys"].create_index(["rid"])
+    return db
+
+
+def enable_search(db: sqlite_utils.Database) -> None:
+    """Index title/authors/venue with FTS5, kept in sync by triggers from then on.
+
+    Called once after a bulk load: filling FTS5 in one pass is ~3x faster than
+    row-by-row triggers (benchmarks/scale.py).
+    """
+    db["records"].enable_fts(
+        ["title", "family_names", "venue"], fts_version="FTS5",
+        tokenize="unicode61 remove_diacritics 2", create_triggers=True,
+    )
+
+
+def write_term_counts(conn: sqlite3.Connection) -> None:
+    """Store each indexed word's document count, so searches can skip the common ones."""
+    conn.execute("DROP TABLE IF EXISTS terms")
+    conn.execute("CREATE TABLE terms (term TEXT PRIMARY KEY, docs INTEGER) WITHOUT ROWID")
+    conn.execute("CREATE VIRTUAL TABLE temp.records_vocab USING fts5vocab(main, 'records_fts', "
+                 "'row')")
+    conn.execute("INSERT INTO terms SELECT term, doc FROM temp.records_vocab")
+    conn.execute("DROP TABLE temp.records_vocab")
+
+
+def record_row(rid: int, record: Record) -> dict[str, object]:
+    return {
+        "rid": rid, "id": record.id, "title": record.title,
+        "authors": json.dumps(record.authors, ensure_ascii=False),
+        "family_names": " ".join(record.family_names), "year": record.year,
+        "venue": record.venue, "doi": record.doi, "arxiv": record.arxiv, "url": record.url,
+        "type": record.type, "source": record.source, "content_hash": record.content_hash(),
+    }
+
+
+def _row_to_record(row: tuple[object, ...]) -> Record:
+    _, rid_id, title, authors, year, venue, doi, arxiv, url, kind, source = row
+    return Record(
+        id=str(rid_id), title=str(title or ""), authors=json.loads(str(authors or "[]")),
+        year=int(year) if year is not None else None,  # type: ignore[call-overload]
+        venue=venue, doi=doi, arxiv=arxiv, url=url, type=kind, source=source,  # type: ignore[arg-type]
+    )
+
+
+def fts_query(text: str, max_terms: int = 32) -> str:
+    """An FTS5 OR-query of the distinct words of ``text``, each quoted so none is an operator."""
+    words: list[str] = []
+    for word in normalize_text(text).split():
+        if len(word) > 1 and word not in words:
+            words.append(word)
+    return " OR ".join(f'"{word}"' for word in words[:max_terms])
+
+
+class Store:
+    """Read access to a published store, shareable across threads.
+
+    Published stores are never written again (updates are copy-on-write), so they
+    are opened ``immutable``: no locks, no journal files. Each thread gets its own
+    connection while the file at ``path`` is still the one opened first; once an
+    update has replaced it, threads share the first connection, which keeps
+    reading the old, now unlinked, file, so an open index never mixes versions.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._primary = self._connect()
+        self._primary_lock = threading.Lock()
+        self._inode = os.stat(path).st_ino
+        self._local.conn = self._primary
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True,
+                               check_same_thread=False)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                same_file = os.stat(self.path).st_ino == self._inode
+            except OSError:
+                same_file = False
+            conn = self._connect() if same_file else _Serialized(self._primary,
+                                                                  self._primary_lock)
+            self._local.conn = conn
+        return conn  # type: ignore[no-any-return]
+
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM records").fetchone()[0])
+
+    def get(self, rids: Iterable[int]) -> dict[int, Record]:
+        rid_list = list(dict.fromkeys(rids))
+        if not rid_list:
+            return {}
+        marks = ",".join("?" * len(rid_list))
+        rows = self.conn.execute(
+            f"SELECT {_RECORD_COLUMNS} FROM records WHERE rid IN ({marks})", rid_list
+        ).fetchall()
+        return {int(row[0]): _row_to_record(row) for row in rows}
+
+    def by_id(self, record_id: str) -> Record | None:
+        row = self.conn.execute(
+            f"SELECT {_RECORD_COLUMNS} FROM records WHERE id = ?", [record_id]
+        ).fetchone()
+        return _row_to_record(row) if row else None
+
+    def rids_by_doi(self, doi: str) -> list[int]:
+        return [r[0] for r in self.conn.execute("SELECT rid FROM records WHERE doi = ?", [doi])]
+
+    def rids_by_arxiv(self, arxiv: str) -> list[int]:
+        rows = self.conn.execute("SELECT rid FROM records WHERE arxiv = ?", [arxiv])
+        return [r[0] for r in rows]
+
+    def search(self, text: str, limit: int = 20) -> list[tuple[int, float]]:
+        """BM25 search; returns (rid, score) with larger scores better."""
+        query = fts_query(text)
+        if not query:
+            return []
+        if self.has_term_counts:
+            query = self._selective_query(query)
+            if not query:
+                return []
+        try:
+            rows = self.conn.execute(
+                "SELECT rowid, bm25(records_fts) FROM records_fts WHERE records_fts MATCH ? "
+                "ORDER BY bm25(records_fts) LIMIT ?",
+                [query, limit],
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return []
+        return [(int(rid), -float(score)) for rid, score in rows]
+
+    @cached_property
+    def has_term_counts(self) -> bool:
+        return bool(self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'terms'").fetchone())
+
+    def _selective_query(self, query: str) -> str:
+        """Keep the rarest words of an OR-query, within a budget of postings to score.
+
+        BM25 scores every document matching any word: with common words ("of",
+        "learning") that is most of a large index (~100 ms a query at 100 k
+        records, ~4 ms for 4 k postings, ~1 ms within the budget).
+        """
+        words = [word.strip('"') for word in query.split(" OR ")]
+        marks = ",".join("?" * len(words))
+        docs = dict(self.conn.execute(
+            f"SELECT term, docs FROM terms WHERE term IN ({marks})", words).fetchall())
+        kept: list[str] = []
+        postings = 0
+        for word in sorted((w for w in words if w in docs), key=docs.__getitem__):
+            if len(kept) >= MIN_QUERY_TERMS and postings + docs[word] > POSTINGS_BUDGET:
+                break
+            kept.append(word)
+            postings += docs[word]
+        return " OR ".join(f'"{word}"' for word in kept)
+
+    def rids_by_ids(self, record_ids: Iterable[str]) -> dict[str, int]:
+        """Record id -> rid for the ids present."""
+        found: dict[str, int] = {}
+        id_list = list(dict.fromkeys(record_ids))
+        for start in range(0, len(id_list), SQL_CHUNK):
+            chunk = id_list[start:start + SQL_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.conn.execute(
+                f"SELECT id, rid FROM records WHERE id IN ({marks})", chunk).fetchall())
+        return found
+
+    def rids_by_source(self, source: str) -> list[int]:
+        rows = self.conn.execute("SELECT rid FROM records WHERE source = ?", [source])
+        return [r[0] for r in rows]
+
+    def iter_records(self, batch: int = 5000) -> Iterator[tuple[int, Record]]:
+        last = -1
+        while True:
+            rows = self.conn.execute(
+                f"SELECT {_RECORD_COLUMNS} FROM records WHERE rid > ? ORDER BY rid LIMIT ?",
+                [last, batch],
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield int(row[0]), _row_to_record(row)  # type: ignore[call-overload]
+            last = int(rows[-1][0])  # type: ignore[call-overload]
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and conn is not self._primary and isinstance(conn,
+                                                                         sqlite3.Connection):
+            conn.close()
+        self._local.conn = None
+        self._primary.close()
+
+
+class _Serialized:
+    """A connection shared by threads, one statement (fetched in full) at a time."""
+
+    def __init__(self, conn: sqlite3.Connection, lock: threading.Lock) -> None:
+        self._conn = conn
+        self._lock = lock
+
+    def execute(self, sql: str, parameters: Iterable[object] = ()) -> _Rows:
+        with self._lock:
+            return _Rows(self._conn.execute(sql, list(parameters)).fetchall())
+
+
+class _Rows(list):  # type: ignore[type-arg]
+    """Fetched rows with the cursor methods the store uses."""
+
+    def fetchall(self) -> list[tuple[object, ...]]:
+        return list(self)
+
+    def fetchone(self) -> tuple[object, ...] | None:
+        return self[0] if self else None

@@ -1,0 +1,177 @@
+"""Writing records into a store: dedupe by DOI, arXiv id and title+year+first author, in batches."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from citecheck.index.store import SQL_CHUNK
+from citecheck.index.vectors import embedding_text
+from citecheck.records import Record
+
+WRITE_BATCH = 2000
+_ROW_FIELDS = ("rid", "id", "title", "authors", "family_names", "year", "venue", "doi", "arxiv",
+               "url", "type", "source", "content_hash")
+# Fields whose change alters nothing the encoder sees: the row is updated, the vector kept.
+_COMPARED = ("title", "authors", "year", "venue", "doi", "arxiv", "url", "type")
+
+
+@dataclass(slots=True)
+class WriteStats:
+    """What writing one source did to the store."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+                "duplicates": self.duplicates}
+
+
+@dataclass(slots=True)
+class EmbedWork:
+    """Records of one batch whose vectors must be (re)computed."""
+
+    rids: list[int] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    replaced: list[int] = field(default_factory=list)
+    """rids whose old vector must go first (changed records keep their rid)."""
+
+
+def _row(rid: int, record: Record) -> dict[str, object]:
+    families = record.family_names
+    return {
+        "rid": rid, "id": record.id, "title": record.title,
+        "authors": json.dumps(record.authors, ensure_ascii=False),
+        "family_names": " ".join(families), "year": record.year, "venue": record.venue,
+        "doi": record.doi, "arxiv": record.arxiv, "url": record.url, "type": record.type,
+        "source": record.source, "content_hash": record.content_hash(),
+        "_text": embedding_text(record.title, families),
+    }
+
+
+class StoreWriter:
+    """Adds records to a store; with ``update_existing`` a known work with new content replaces
+    the stored one, otherwise the first record of a work wins and later ones are duplicates."""
+
+    def __init__(self, path: Path, *, update_existing: bool) -> None:
+        self.conn = sqlite3.connect(path)
+        self.update_existing = update_existing
+        self.next_rid = int(self.conn.execute(
+            "SELECT coalesce(max(rid), -1) + 1 FROM records").fetchone()[0])
+
+    def _lookup(self, sql: str, values: list[str]) -> dict[str, object]:
+        found: dict[str, object] = {}
+        for start in range(0, len(values), SQL_CHUNK):
+            chunk = values[start:start + SQL_CHUNK]
+            found.update(self.conn.execute(sql.format(",".join("?" * len(chunk))), chunk))
+        return found
+
+    def _unique_id(self, record_id: str, taken: set[str]) -> str:
+        # Distinct works may share a citation key across sources: keep ids unique.
+        candidate, suffix = record_id, 1
+        while candidate in taken or self.conn.execute(
+                "SELECT 1 FROM records WHERE id = ?", [candidate]).fetchone():
+            suffix += 1
+            candidate = f"{record_id}~{suffix}"
+        return candidate
+
+    def write(self, records: Iterable[Record], stats: WriteStats) -> Iterator[EmbedWork]:
+        """Write records batch by batch, yielding after each the vectors to (re)compute."""
+        iterator = iter(records)
+        while batch := list(islice(iterator, WRITE_BATCH)):
+            with self.conn:
+                yield self._write_batch(batch, stats)
+
+    def _write_batch(self, batch: list[Record], stats: WriteStats) -> EmbedWork:
+        keys_of = [record.dedupe_keys() for record in batch]
+        known = self._lookup("SELECT key, rid FROM keys WHERE key IN ({})",
+                             list({key for keys in keys_of for key in keys}))
+        taken_ids = set(self._lookup("SELECT id, 1 FROM records WHERE id IN ({})",
+                                     list({record.id for record in batch})))
+        stored = self._stored_rows({int(rid) for rid in known.values()})  # type: ignore[call-overload]
+        work = EmbedWork()
+        inserts: list[tuple[object, ...]] = []
+        key_rows: list[tuple[str, int]] = []
+        seen: set[str] = set()
+        for record, keys in zip(batch, keys_of, strict=True):
+            if seen.intersection(keys):
+                stats.duplicates += 1
+                continue
+            seen.update(keys)
+            hit = next((int(known[k]) for k in keys if k in known), None)  # type: ignore[call-overload]
+            if hit is None:
+                record.id = self._unique_id(record.id, taken_ids)
+                taken_ids.add(record.id)
+                row = _row(self.next_rid, record)
+                self.next_rid += 1
+                inserts.append(tuple(row[name] for name in _ROW_FIELDS))
+                key_rows.extend((key, self.next_rid - 1) for key in keys)
+                work.rids.append(self.next_rid - 1)
+                work.texts.append(str(row["_text"]))
+                stats.added += 1
+            elif not self.update_existing:
+                stats.duplicates += 1
+            else:
+                self._update(hit, record, keys, stored[hit], work, stats)
+        self.conn.executemany(
+            f"INSERT INTO records ({', '.join(_ROW_FIELDS)}) "
+            f"VALUES ({', '.join('?' * len(_ROW_FIELDS))})", inserts)
+        self.conn.executemany("INSERT OR IGNORE INTO keys (key, rid) VALUES (?, ?)", key_rows)
+        return work
+
+    def _stored_rows(self, rids: set[int]) -> dict[int, dict[str, object]]:
+        if not self.update_existing or not rids:
+            return {}
+        columns = ("rid", "content_hash", *_COMPARED)
+        rows: dict[int, dict[str, object]] = {}
+        rid_list = sorted(rids)
+        for start in range(0, len(rid_list), SQL_CHUNK):
+            chunk = rid_list[start:start + SQL_CHUNK]
+            for values in self.conn.execute(
+                    f"SELECT {', '.join(columns)} FROM records WHERE rid IN "
+                    f"({','.join('?' * len(chunk))})", chunk):
+                rows[int(values[0])] = dict(zip(columns, values, strict=True))
+        return rows
+
+    def _update(self, rid: int, record: Record, keys: list[str], old: dict[str, object],
+                work: EmbedWork, stats: WriteStats) -> None:
+        row = _row(rid, record)
+        if all(row[name] == old[name] for name in _COMPARED):
+            stats.unchanged += 1
+            return
+        # The stored id stays: other tools may refer to the record by it.
+        changes = [name for name in _ROW_FIELDS if name not in ("rid", "id")]
+        self.conn.execute(
+            f"UPDATE records SET {', '.join(f'{name} = ?' for name in changes)} WHERE rid = ?",
+            [*(row[name] for name in changes), rid])
+        self.conn.execute("DELETE FROM keys WHERE rid = ?", [rid])
+        self.conn.executemany("INSERT OR IGNORE INTO keys (key, rid) VALUES (?, ?)",
+                              [(key, rid) for key in keys])
+        stats.updated += 1
+        if row["content_hash"] != old["content_hash"]:
+            work.rids.append(rid)
+            work.texts.append(str(row["_text"]))
+            work.replaced.append(rid)
+
+    def delete(self, rids: list[int]) -> None:
+        with self.conn:
+            for start in range(0, len(rids), SQL_CHUNK):
+                chunk = rids[start:start + SQL_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                self.conn.execute(f"DELETE FROM records WHERE rid IN ({marks})", chunk)
+                self.conn.execute(f"DELETE FROM keys WHERE rid IN ({marks})", chunk)
+
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM records").fetchone()[0])
+
+    def close(self) -> None:
+        """Fold everything into the main file: published stores are opened immutable."""
+        self.conn.execute("PRAGMA journal_mode=DELETE")
+        self.conn.close()

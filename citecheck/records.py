@@ -1,0 +1,206 @@
+"""The Record type and the normalisation of names, titles, DOIs and arXiv ids."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Any
+
+# DBLP disambiguates homonymous authors with a 4-digit suffix ("Haris Aziz 0001").
+_DBLP_SUFFIX = re.compile(r"\s+\d{4}$")
+_NAME_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le",
+                   "ter", "ten", "dos", "das", "bin", "al", "el", "mac", "st", "st."}
+_NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE)
+_DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
+_ARXIV_NEW = re.compile(r"(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
+_ARXIV_OLD = re.compile(r"([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.IGNORECASE)
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+_NON_WORD = re.compile(r"[^\w]+")
+_LATEX_HINT = re.compile(r"[\\{}$]")
+
+
+@dataclass(slots=True)
+class Record:
+    """One verified bibliographic record."""
+
+    id: str
+    title: str
+    authors: list[str] = field(default_factory=list)
+    year: int | None = None
+    venue: str | None = None
+    doi: str | None = None
+    arxiv: str | None = None
+    url: str | None = None
+    type: str | None = None
+    source: str | None = None
+
+    @property
+    def family_names(self) -> list[str]:
+        return [family_name(name) for name in self.authors]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Record:
+        year = data.get("year")
+        return cls(
+            id=str(data["id"]),
+            title=str(data.get("title") or ""),
+            authors=list(data.get("authors") or []),
+            year=int(year) if year not in (None, "") else None,
+            venue=data.get("venue"),
+            doi=normalize_doi(data.get("doi")),
+            arxiv=normalize_arxiv(data.get("arxiv")),
+            url=data.get("url"),
+            type=data.get("type"),
+            source=data.get("source"),
+        )
+
+    def dedupe_keys(self) -> list[str]:
+        """Keys under which two records are the same work (DOI, arXiv, title+year+first author)."""
+        keys = []
+        if self.doi:
+            keys.append("doi:" + self.doi)
+        if self.arxiv:
+            keys.append("arxiv:" + self.arxiv)
+        first = normalize_text(family_name(self.authors[0])) if self.authors else ""
+        keys.append(f"tya:{normalize_text(self.title)}|{self.year or ''}|{first}")
+        return keys
+
+    def content_hash(self) -> str:
+        """A hash of the fields that feed the embedding, to re-embed only what changed."""
+        text = "\x1f".join([self.title, ";".join(self.authors), str(self.year), self.venue or ""])
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=65536)
+def latex_to_text(text: str) -> str:
+    """Turn LaTeX accents, commands and braces into plain Unicode text."""
+    if not _LATEX_HINT.search(text):
+        return text
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    try:
+        converted = LatexNodes2Text(math_mode="verbatim").latex_to_text(text)
+    except Exception:  # pylatexenc raises on some malformed input; braces alone are then dropped
+        converted = text.replace("{", "").replace("}", "")
+    return " ".join(converted.split())
+
+
+@lru_cache(maxsize=262144)
+def normalize_text(text: str) -> str:
+    """Lower-case, accent-free, punctuation-free text for comparison."""
+    text = latex_to_text(text)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Hyphenation and punctuation differ between styles ("Pre-training" / "Pretraining"
+    # are handled by the fuzzy comparison; here they just become spaces).
+    stripped = stripped.replace("ß", "ss").replace("ø", "o").replace("ł", "l").replace("æ", "ae")
+    return _NON_WORD.sub(" ", stripped.casefold()).replace("_", " ").strip()
+
+
+def strip_dblp_suffix(name: str) -> str:
+    return _DBLP_SUFFIX.sub("", name.strip())
+
+
+def split_bibtex_authors(value: str) -> list[str]:
+    """Split a BibTeX ``author`` field ("A and B and C") into display names."""
+    value = latex_to_text(value)
+    names = re.split(r"\s+and\s+", value.strip())
+    result = []
+    for name in names:
+        name = strip_dblp_suffix(name.strip().strip(","))
+        if not name:
+            continue
+        if name.lower() in {"others", "et al", "et al."}:
+            result.append("et al.")
+            continue
+        result.append(display_name(name))
+    return result
+
+
+def display_name(name: str) -> str:
+    """"Last, First" -> "First Last"; other forms unchanged (DBLP suffix removed)."""
+    name = strip_dblp_suffix(" ".join(name.split()))
+    if name.count(",") == 1:
+        last, first = (part.strip() for part in name.split(","))
+        if first and last and first.lower().rstrip(".") not in _NAME_SUFFIXES:
+            return f"{first} {last}"
+    return name
+
+
+def family_name(name: str) -> str:
+    """The family name of a person's name in "First Last" or "Last, First" form."""
+    name = strip_dblp_suffix(" ".join(name.split()))
+    if "," in name:
+        head = name.split(",")[0].strip()
+        if head:
+            return head
+    tokens = name.split()
+    while len(tokens) > 1 and tokens[-1].lower().strip(",") in _NAME_SUFFIXES:
+        tokens.pop()
+    if not tokens:
+        return ""
+    family = [tokens[-1]]
+    index = len(tokens) - 2
+    while index > 0 and tokens[index].lower() in _NAME_PARTICLES:
+        family.insert(0, tokens[index])
+        index -= 1
+    return " ".join(family)
+
+
+def given_initials(name: str) -> str:
+    """Initials of the given names ("Ashish Vaswani" -> "a")."""
+    name = display_name(name)
+    family = family_name(name)
+    given = name[: len(name) - len(family)] if name.endswith(family) else ""
+    return "".join(part[0] for part in re.split(r"[\s.\-]+", normalize_text(given)) if part)
+
+
+def normalize_doi(value: str | None) -> str | None:
+    """Canonical DOI: lower case, no resolver prefix, no trailing punctuation."""
+    if not value:
+        return None
+    doi = _DOI_PREFIX.sub("", str(value).strip()).strip()
+    doi = doi.rstrip(".,;:)]}>\"'")
+    doi = doi.lower()
+    return doi or None
+
+
+def is_wellformed_doi(doi: str) -> bool:
+    return bool(_DOI_SHAPE.match(doi))
+
+
+def normalize_arxiv(value: str | None) -> str | None:
+    """Canonical arXiv id: no ``arXiv:`` prefix, URL or version suffix."""
+    if not value:
+        return None
+    text = str(value).strip()
+    doi_match = _ARXIV_DOI.match(normalize_doi(text) or "")
+    if doi_match:
+        text = doi_match.group(1)
+    match = _ARXIV_NEW.search(text)
+    if match:
+        return match.group(1)
+    match = _ARXIV_OLD.search(text)
+    if match:
+        return match.group(1).lower()
+    return None
+
+
+def arxiv_from_doi(doi: str | None) -> str | None:
+    if doi and _ARXIV_DOI.match(doi):
+        return normalize_arxiv(doi)
+    return None
+
+
+def parse_year(value: object) -> int | None:
+    if value is None:
+        return None
+    match = re.search(r"\b(1[5-9]\d\d|2[0-9]\d\d)\b", str(value))
+    return int(match.group(1)) if match else None

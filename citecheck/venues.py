@@ -1,0 +1,87 @@
+"""The venue alias table (data/venues.json): canonical names, DOI prefixes, preprint servers."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from citecheck.config import data_dir
+from citecheck.records import normalize_text
+
+VENUES_FILE = "venues.json"
+# Words that vary between renderings of the same venue name and carry no identity.
+_FILLER = re.compile(
+    r"\b(?:proceedings|proc|of|the|in|on|annual|international|intl|"
+    r"\d+(?:st|nd|rd|th)?|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+    r"twenty|thirty|fortieth|ieee|cvf|acm|volume|vol|workshops?|track|main|long|short|papers?)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Venue:
+    canonical: str
+    kind: str
+    doi_prefixes: tuple[str, ...]
+    issues_dois: bool
+
+    @property
+    def is_preprint(self) -> bool:
+        return self.kind == "preprint"
+
+
+def _key(name: str) -> str:
+    return " ".join(_FILLER.sub(" ", normalize_text(name)).split())
+
+
+class VenueTable:
+    """Resolves free-text venue names to canonical venues."""
+
+    def __init__(self, entries: list[dict[str, object]]) -> None:
+        self.by_key: dict[str, Venue] = {}
+        self.by_token: dict[str, Venue] = {}
+        for entry in entries:
+            venue = Venue(str(entry["canonical"]), str(entry.get("kind", "conference")),
+                          tuple(entry.get("doi_prefixes", ())),  # type: ignore[arg-type]
+                          bool(entry.get("issues_dois", True)))
+            names = [venue.canonical, *entry.get("aliases", ())]  # type: ignore[misc]
+            for name in names:
+                key = _key(name)
+                if key:
+                    self.by_key.setdefault(key, venue)
+                # Short all-caps acronyms (CVPR, NeurIPS, NIPS) are recognised as tokens
+                # inside longer strings ("Proc. CVPR 2021", "NeurIPS 2020 Workshop").
+                if re.fullmatch(r"[A-Za-z\-]{2,12}", name) and any(c.isupper() for c in name[1:]):
+                    self.by_token.setdefault(name.lower(), venue)
+        self._sorted_keys = sorted(self.by_key, key=len, reverse=True)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> VenueTable:
+        path = path or data_dir() / VENUES_FILE
+        return cls(json.loads(path.read_text(encoding="utf-8"))["venues"])
+
+    def resolve(self, name: str | None) -> Venue | None:
+        if not name:
+            return None
+        key = _key(name)
+        if not key:
+            return None
+        if key in self.by_key:
+            return self.by_key[key]
+        for candidate in self._sorted_keys:  # longest alias contained in the name wins
+            if len(candidate) >= 0.6 * len(key) and f" {candidate} " in f" {key} ":
+                return self.by_key[candidate]
+        tokens = re.findall(r"[A-Za-z][A-Za-z\-]+", name)
+        for token in tokens:
+            venue = self.by_token.get(token.lower())
+            if venue and (token.isupper() or token.lower() == venue.canonical.lower()
+                          or any(c.isupper() for c in token[1:])):
+                return venue
+        return None
+
+
+@lru_cache(maxsize=1)
+def default_venue_table() -> VenueTable:
+    return VenueTable.load()

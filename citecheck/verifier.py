@@ -1,0 +1,125 @@
+"""Verifier: the library entry point, owning one opened index; safe to share across threads."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from citecheck.extract import Citation, CitedFields, extract
+from citecheck.extract.references import parse_reference
+from citecheck.index import Index
+from citecheck.index.encoders import Encoder
+from citecheck.match import retrieve_many
+from citecheck.records import family_name, normalize_text
+from citecheck.report import IndexInfo, Report
+from citecheck.venues import VenueTable, default_venue_table
+from citecheck.verdict import UNVERIFIABLE, CitationResult, Coverage, decide
+
+
+def work_key(fields: CitedFields) -> tuple[object, ...]:
+    """Citations with the same key cite the same work and are verified once."""
+    first = normalize_text(family_name(fields.authors[0])) if fields.authors else ""
+    return (normalize_text(fields.title or ""), fields.doi, fields.arxiv, first, fields.year,
+            normalize_text(fields.venue or ""), len(fields.authors))
+
+
+class Verifier:
+    """Verifies citations against one index; the model and index are loaded once."""
+
+    def __init__(self, index: Index, *, venues: VenueTable | None = None,
+                 today: date | None = None, closed_world: bool | None = None) -> None:
+        """``closed_world``: treat the index as complete, so that a citation it lacks is
+        ``not_found`` even outside the venues and years it holds (default: what the
+        index's manifest says, else open world)."""
+        self.index = index
+        self.venues = venues or default_venue_table()
+        self.today = today
+        coverage = index.manifest.coverage or {}
+        if closed_world is None:
+            closed_world = bool(coverage.get("complete", False))
+        self.closed_world = closed_world
+        self.coverage = Coverage(frozenset(coverage.get("venues", ())),
+                                 frozenset(coverage.get("years", ())), closed_world)
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, encoder: Encoder | None = None,
+             today: date | None = None, closed_world: bool | None = None) -> Verifier:
+        """Open the index at ``path`` (default: the default index, which must exist)."""
+        from citecheck.config import default_index_dir
+
+        return cls(Index.open(path or default_index_dir(), encoder=encoder), today=today,
+                   closed_world=closed_world)
+
+    @property
+    def index_info(self) -> IndexInfo:
+        return IndexInfo(str(self.index.path), self.index.manifest.count,
+                         self.index.manifest.model)
+
+    def verify_citations(self, citations: list[Citation]) -> list[CitationResult]:
+        """Verify extracted citations; the same work is checked once, in-text cites follow their entry."""
+        results: list[CitationResult | None] = [None] * len(citations)
+        unique: dict[tuple[object, ...], list[int]] = {}
+        for position, citation in enumerate(citations):
+            if citation.links_to is not None:
+                continue
+            unique.setdefault(work_key(citation.fields), []).append(position)
+        firsts = [positions[0] for positions in unique.values()]
+        checkable = [p for p in firsts
+                     if citations[p].fields.title or citations[p].fields.doi
+                     or citations[p].fields.arxiv]
+        candidates = dict(zip(checkable, retrieve_many(
+            self.index, [(citations[p].fields, citations[p].text) for p in checkable]),
+            strict=True))
+        for positions in unique.values():
+            first = positions[0]
+            result = decide(citations[first], candidates.get(first, []), self.venues,
+                            self.coverage, today=self.today)
+            for position in positions:
+                results[position] = replace(result, citation=citations[position])
+        for position, citation in enumerate(citations):
+            if citation.links_to is not None:
+                target = results[citation.links_to]
+                results[position] = (replace(target, citation=citation) if target is not None else
+                                     CitationResult(citation, UNVERIFIABLE, 0.5,
+                                                    reason="linked entry could not be checked"))
+        return [r for r in results if r is not None]
+
+    def verify_text(self, text: str, *, source: str = "<text>",
+                    format: str | None = None) -> Report:
+        """Find and verify every citation in ``text``."""
+        citations = extract(text, format=format)
+        return Report(source, self.index_info, self.verify_citations(citations))
+
+    def verify_reference(self, reference: str) -> CitationResult:
+        """Verify one reference string (any style, or a BibTeX entry)."""
+        citations = [c for c in extract(reference) if c.kind in ("bibtex", "reference")]
+        if citations:
+            citation = citations[0]
+        else:
+            citation = Citation(reference, (0, len(reference)), "reference",
+                                parse_reference(reference))
+        return self.verify_citations([citation])[0]
+
+    def verify_many(self, texts: list[str]) -> list[Report]:
+        """Verify many texts, embedding all their citations in one batch."""
+        extracted = [extract(text) for text in texts]
+        flat = [c for citations in extracted for c in citations]
+        # Links are positions within one text; shift them into the flat list.
+        offset = 0
+        shifted: list[Citation] = []
+        for citations in extracted:
+            for citation in citations:
+                links = citation.links_to + offset if citation.links_to is not None else None
+                shifted.append(replace(citation, links_to=links))
+            offset += len(citations)
+        results = self.verify_citations(shifted) if flat else []
+        reports, start = [], 0
+        for number, citations in enumerate(extracted):
+            reports.append(Report(f"<text {number}>", self.index_info,
+                                  results[start:start + len(citations)]))
+            start += len(citations)
+        return reports
+
+    def close(self) -> None:
+        self.index.close()

@@ -1,0 +1,31 @@
+"""The public surface: exports, the library/CLI boundary and the default index configuration."""
+
+from __future__ import annotations
+
+import json
+
+import citecheck
+from citecheck.config import data_dir
+
+
+def test_all_is_sorted_and_complete() -> None:
+    assert citecheck.__all__ == sorted(citecheck.__all__)
+    for name in citecheck.__all__:
+        assert hasattr(citecheck, name), name
+
+
+def test_errors_share_one_base_class_with_distinct_exit_codes() -> None:
+    assert issubclass(citecheck.IndexCorruptError, citecheck.CitecheckError)
+    assert citecheck.InputError.exit_code == 2
+    assert citecheck.IndexMismatchError.exit_code == 3
+
+
+def test_default_index_sources_are_listed_in_one_data_file() -> None:
+    config = json.loads((data_dir() / "default_index.json").read_text(encoding="utf-8"))
+    assert config["sources"] and all("path" in source for source in config["sources"])
+
+
+def test_venue_aliases_are_data() -> None:
+    venues = json.loads((data_dir() / "venues.json").read_text(encoding="utf-8"))["venues"]
+    names = [v["canonical"] for v in venues]
+    assert len(names) == len(set(names)) and "NeurIPS" in names

@@ -1,0 +1,235 @@
+"""Batch verification of JSONL answers: parsing, output, resume, workers, stats and the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import run_cli
+
+from citecheck.batch import BatchItem, Malformed, completed_ids, parse_line, run_batch
+from citecheck.batch_stats import format_table, model_stats, summarise, wilson_interval
+from citecheck.html_report import render_html
+from citecheck.records import split_bibtex_authors
+
+FABRICATED = ("Zanzibar Quokka and Lemony Snicket. Neural quokka herding with recursive "
+              "marshmallow transformers. In NeurIPS, 2021.")
+
+
+def reference(entry: dict[str, Any]) -> str:
+    fields = entry["fields"]
+    authors = ", ".join(split_bibtex_authors(fields["author"]))
+    venue = fields.get("booktitle") or fields.get("journal")
+    return f"{authors}. {fields['title']}. In {venue}, {fields['year']}."
+
+
+def answer(*references: str) -> str:
+    listed = "\n".join(f"{number}. {ref}" for number, ref in enumerate(references, 1))
+    return f"Prior work covers this.\n\nReferences\n\n{listed}\n"
+
+
+def write_jsonl(path: Path, rows: list[Any]) -> Path:
+    path.write_text("".join((row if isinstance(row, str) else json.dumps(row)) + "\n"
+                            for row in rows), encoding="utf-8")
+    return path
+
+
+def output_rows(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture()
+def answers(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Six answers from two models; model-b's second reference of each answer is fabricated."""
+    rows = []
+    for number in range(6):
+        model = "model-a" if number % 2 == 0 else "model-b"
+        refs = [reference(records[number * 3]), reference(records[number * 3 + 1])]
+        if model == "model-b":
+            refs[1] = FABRICATED.replace("quokka", f"quokka{number}")
+        rows.append({"id": f"q{number}", "model": model, "text": answer(*refs)})
+    return rows
+
+
+def test_text_record_is_parsed_with_its_id_and_text() -> None:
+    item = parse_line(json.dumps({"id": "a1", "text": "hello", "model": "m"}), 1)
+    assert isinstance(item, BatchItem)
+    assert (item.id, item.text, item.model) == ("a1", "hello", "m")
+
+
+def test_chat_record_checks_only_assistant_turns() -> None:
+    line = json.dumps({"id": 3, "messages": [
+        {"role": "user", "content": "cite something"},
+        {"role": "assistant", "content": "See Smith (2020)."},
+        {"role": "assistant", "content": [{"type": "text", "text": "And Jones (2021)."}]},
+    ]})
+    item = parse_line(line, 1)
+    assert isinstance(item, BatchItem)
+    assert item.text == "See Smith (2020).\n\nAnd Jones (2021)."
+
+
+def test_line_without_id_gets_its_line_number() -> None:
+    item = parse_line(json.dumps({"text": "hello"}), 17)
+    assert isinstance(item, BatchItem) and item.id == 17
+
+
+@pytest.mark.parametrize("line", ["{not json", "[1, 2]", '{"id": 1}', '{"id": 1, "text": 5}',
+                                  '{"id": 1, "messages": [{"role": "user", "content": "x"}]}'])
+def test_malformed_line_is_reported_with_its_line_number(line: str) -> None:
+    parsed = parse_line(line, 9)
+    assert isinstance(parsed, Malformed) and parsed.line_number == 9
+
+
+def test_batch_output_is_the_input_line_plus_citations_and_summary(
+        verifier: Any, tmp_path: Path, answers: list[dict[str, Any]]) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{**answers[1], "extra": [1, 2]}])
+    run_batch(verifier, source, tmp_path / "out.jsonl")
+    (row,) = output_rows(tmp_path / "out.jsonl")
+    assert row["extra"] == [1, 2] and row["model"] == "model-b"
+    assert row["summary"] == {"total": 2, "verified": 1, "mismatch": 0, "not_found": 1,
+                              "unverifiable": 0}
+    assert [c["verdict"] for c in row["citations"]] == ["verified", "not_found"]
+
+
+def test_malformed_lines_are_skipped_but_counted(verifier: Any, tmp_path: Path,
+                                                 answers: list[dict[str, Any]]) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl",
+                         [answers[0], "{broken", answers[1], '"just a string"'])
+    result = run_batch(verifier, source, tmp_path / "out.jsonl")
+    assert [m.line_number for m in result.malformed] == [2, 4]
+    assert (result.lines, result.written) == (4, 2)
+    assert [row["id"] for row in output_rows(tmp_path / "out.jsonl")] == ["q0", "q1"]
+
+
+def test_line_that_is_not_utf8_is_skipped_not_fatal(verifier: Any, tmp_path: Path,
+                                                     answers: list[dict[str, Any]]) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b'{"id": "bad", "text": "caf\xe9"}\n' + json.dumps(answers[0]).encode()
+                       + b"\n")
+    result = run_batch(verifier, source, tmp_path / "out.jsonl")
+    assert [(m.line_number, m.reason.startswith("not UTF-8")) for m in result.malformed] == [
+        (1, True)]
+    assert result.written == 1
+
+
+def test_duplicate_id_is_reported_not_verified_twice(verifier: Any, tmp_path: Path,
+                                                     answers: list[dict[str, Any]]) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [answers[0], answers[0]])
+    result = run_batch(verifier, source, tmp_path / "out.jsonl")
+    assert result.written == 1
+    assert [m.line_number for m in result.malformed] == [2]
+
+
+def test_batch_resume_skips_completed_ids(verifier: Any, tmp_path: Path,
+                                          answers: list[dict[str, Any]]) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", answers[:3])
+    output = tmp_path / "out.jsonl"
+    run_batch(verifier, source, output)
+    write_jsonl(source, answers)
+    result = run_batch(verifier, source, output)
+    assert (result.already_done, result.written) == (3, 3)
+    assert [row["id"] for row in output_rows(output)] == [a["id"] for a in answers]
+
+
+def test_trailing_partial_line_is_cut_before_resuming(verifier: Any, tmp_path: Path,
+                                                      answers: list[dict[str, Any]]) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", answers[:2])
+    output = tmp_path / "out.jsonl"
+    run_batch(verifier, source, output)
+    complete = output.read_text(encoding="utf-8").splitlines(keepends=True)[0]
+    output.write_text(complete + '{"id": "q1", "citations": [{"te', encoding="utf-8")
+    assert completed_ids(output) == {"q0"}
+    run_batch(verifier, source, output)
+    assert [row["id"] for row in output_rows(output)] == ["q0", "q1"]
+
+
+def test_two_workers_write_the_same_lines_in_the_same_order_as_one(
+        verifier: Any, tmp_path: Path, answers: list[dict[str, Any]]) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", answers)
+    run_batch(verifier, source, tmp_path / "one.jsonl", workers=1, chunk_size=2)
+    run_batch(verifier, source, tmp_path / "two.jsonl", workers=2, chunk_size=2)
+    assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
+
+
+def test_progress_callback_reaches_the_total(verifier: Any, tmp_path: Path,
+                                             answers: list[dict[str, Any]]) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [*answers, "{broken"])
+    calls: list[tuple[int, int]] = []
+    run_batch(verifier, source, tmp_path / "out.jsonl", chunk_size=4,
+              progress=lambda done, total: calls.append((done, total)))
+    assert calls[0] == (1, 7) and calls[-1] == (7, 7)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+@pytest.mark.parametrize(("successes", "trials", "expected"), [
+    (5, 10, (0.2366, 0.7634)),  # textbook value (Wilson 1927; Newcombe 1998, table I)
+    (0, 10, (0.0, 0.2775)),
+    (81, 263, (0.2553, 0.3662)),  # Newcombe 1998, example (a)
+])
+def test_wilson_interval_matches_published_values(successes: int, trials: int,
+                                                  expected: tuple[float, float]) -> None:
+    low, high = wilson_interval(successes, trials)
+    assert (round(low, 4), round(high, 4)) == expected
+
+
+def test_stats_count_verdicts_per_model() -> None:
+    rows = [{"model": "a", "summary": {"verified": 3, "not_found": 1}},
+            {"model": "b", "summary": {"mismatch": 2}},
+            {"model": "a", "summary": {"unverifiable": 1, "mismatch": 1}},
+            {"summary": {"verified": 1}}]
+    stats = {entry.model: entry for entry in model_stats(rows)}
+    assert stats["a"].answers == 2 and stats["a"].citations == 6
+    assert stats["a"].hallucinations == 2 and stats["b"].hallucination_rate == 1.0
+    assert stats["(no model)"].citations == 1
+
+
+def test_worst_examples_are_the_rows_with_most_flagged_citations() -> None:
+    rows = [{"id": n, "summary": {"total": 4, "not_found": n % 3, "verified": 4 - n % 3}}
+            for n in range(6)]
+    _, worst = summarise(rows, limit=2)
+    assert [row["id"] for row in worst] == [2, 5]
+
+
+def test_html_report_is_self_contained_with_a_chart_per_model(
+        verifier: Any, tmp_path: Path, answers: list[dict[str, Any]]) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", answers)
+    run_batch(verifier, source, tmp_path / "out.jsonl")
+    stats, worst = summarise(output_rows(tmp_path / "out.jsonl"))
+    page = render_html(stats, worst)
+    assert page.count("<svg") == 2
+    assert "src=" not in page and "<link" not in page and "<script" not in page
+    assert "quokka1" in page  # a flagged citation of model-b is among the worst examples
+
+
+def test_table_has_a_line_per_model_with_the_interval() -> None:
+    table = format_table(model_stats([{"model": "gpt", "summary": {"verified": 5, "mismatch": 5}}]))
+    assert "gpt" in table and "50.0% [23.7%, 76.3%]" in table
+
+
+@pytest.mark.slow
+def test_batch_cli_prints_a_table_per_model_and_writes_the_html_report(
+        index_dir: Path, tmp_path: Path, answers: list[dict[str, Any]]) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [*answers, "{broken"])
+    result = run_cli("batch", str(source), "-o", str(tmp_path / "out.jsonl"), "--index",
+                     str(index_dir), "--workers", "2", "--report", str(tmp_path / "r.html"))
+    assert result.returncode == 0, result.stderr
+    assert f"{source}:7: skipped: invalid JSON" in result.stderr
+    assert "7 lines: 6 checked now, 0 already in" in result.stdout
+    assert "model-a" in result.stdout and "model-b" in result.stdout
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_batch_cli_on_a_missing_file_exits_2(tmp_path: Path) -> None:
+    result = run_cli("batch", str(tmp_path / "absent.jsonl"), "-o", str(tmp_path / "out.jsonl"),
+                     "--index", str(tmp_path / "no-index"))
+    assert result.returncode == 2
+    assert "no such file" in result.stderr
+
+
+def test_batch_cli_on_a_missing_index_exits_3(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": 1, "text": "hello"}])
+    result = run_cli("batch", str(source), "-o", str(tmp_path / "out.jsonl"),
+                     "--index", str(tmp_path / "no-index"))
+    assert result.returncode == 3, result.stderr

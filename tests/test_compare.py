@@ -1,0 +1,126 @@
+"""Field comparison rules, on real records and the hallucination types of HALLMARK."""
+
+from __future__ import annotations
+
+import pytest
+
+from citecheck.compare import SAME_TITLE, compare, compare_authors, title_similarity
+from citecheck.extract import CitedFields
+from citecheck.records import Record
+from citecheck.venues import default_venue_table
+
+ABEL = Record(
+    id="Abel2021on", title="On the Expressivity of Markov Reward",
+    authors=["David Abel", "Will Dabney", "Anna Harutyunyan", "Mark K. Ho",
+             "Michael L. Littman", "Doina Precup", "Satinder Singh"],
+    year=2021, venue="NeurIPS",
+)
+FEDNP = Record(
+    id="Wu2023fednp", title="FedNP: Towards Non-IID Federated Learning via Federated Neural Propagation",
+    authors=["Xueyang Wu", "Hengguan Huang", "Youlong Ding", "Hao Wang", "Ye Wang", "Qian Xu"],
+    year=2023, venue="AAAI", doi="10.1609/aaai.v37i9.26237",
+)
+UNIT = Record(
+    id="Chen2026unit", title="UniT: Unified Multimodal Chain-of-Thought Test-time Scaling",
+    authors=["Leon Liangyu Chen", "Haoyu Ma"], year=2026, venue=None,
+    doi="10.48550/arxiv.2602.12279", arxiv="2602.12279",
+)
+VENUES = default_venue_table()
+
+
+def fields_of(record: Record, **changes: object) -> CitedFields:
+    fields = CitedFields(title=record.title, authors=list(record.authors), year=record.year,
+                         venue=record.venue, doi=record.doi, arxiv=record.arxiv)
+    for name, value in changes.items():
+        setattr(fields, name, value)
+    return fields
+
+
+def mismatched(fields: CitedFields, record: Record) -> set[str]:
+    return {m.field for m in compare(fields, record, VENUES).mismatches}
+
+
+def test_exact_citation_has_no_mismatch() -> None:
+    assert mismatched(fields_of(ABEL), ABEL) == set()
+
+
+def test_title_case_punctuation_and_hyphenation_do_not_matter() -> None:
+    assert title_similarity("on the expressivity of markov-reward.", ABEL.title) >= SAME_TITLE
+    assert title_similarity("Pretraining of Deep Transformers", "Pre-training of deep transformers") >= SAME_TITLE
+
+
+def test_near_miss_title_is_a_title_mismatch() -> None:
+    cited = fields_of(FEDNP, title="FedNP: Towards Non-IID Federated Learning via Federated Neural Diffusion")
+    assert mismatched(cited, FEDNP) == {"title"}
+
+
+def test_swapped_authors_is_a_mismatch_on_authors() -> None:
+    cited = fields_of(ABEL, authors=["Zhao Yang", "Jiaqi Wang", "Yansong Tang"])
+    assert mismatched(cited, ABEL) == {"authors"}
+
+
+def test_partial_author_list_without_et_al_is_a_mismatch() -> None:
+    assert mismatched(fields_of(ABEL, authors=ABEL.authors[:2]), ABEL) == {"authors"}
+
+
+def test_partial_author_list_with_et_al_is_accepted() -> None:
+    assert mismatched(fields_of(ABEL, authors=ABEL.authors[:1], et_al=True), ABEL) == set()
+
+
+def test_initials_and_inverted_names_match_full_names() -> None:
+    agreement = compare_authors(["Abel, D.", "W. Dabney"], ABEL.authors[:2])
+    assert agreement.matched == 2 and agreement.first_matches
+
+
+def test_accents_in_family_names_are_ignored() -> None:
+    agreement = compare_authors(["Enric Boix-Adsera"], ["Enric Boix-Adserà"])
+    assert agreement.matched == 1
+
+
+def test_wrong_year_is_a_mismatch_with_the_expected_year() -> None:
+    [problem] = compare(fields_of(ABEL, year=2019), ABEL, VENUES).mismatches
+    assert (problem.field, problem.cited, problem.expected) == ("year", "2019", "2021")
+
+
+def test_arxiv_citation_may_carry_the_earlier_preprint_year() -> None:
+    assert mismatched(fields_of(ABEL, year=2020, venue="arXiv preprint arXiv:2111.00876"), ABEL) == set()
+
+
+def test_venue_alias_matches_canonical_name() -> None:
+    cited = fields_of(ABEL, venue="Advances in Neural Information Processing Systems 34")
+    assert mismatched(cited, ABEL) == set()
+
+
+def test_wrong_venue_is_a_mismatch() -> None:
+    assert mismatched(fields_of(FEDNP, venue="ICML"), FEDNP) == {"venue"}
+
+
+def test_nonexistent_venue_is_a_mismatch() -> None:
+    assert mismatched(fields_of(ABEL, venue="Symposium on Neural Scaling Laws"), ABEL) == {"venue"}
+
+
+def test_preprint_cited_as_published_is_a_venue_mismatch() -> None:
+    assert mismatched(fields_of(UNIT, venue="CVPR"), UNIT) == {"venue"}
+
+
+def test_doi_of_another_paper_is_a_doi_mismatch() -> None:
+    assert mismatched(fields_of(FEDNP, doi="10.1609/aaai.v36i2.20016"), FEDNP) == {"doi"}
+
+
+def test_doi_on_a_venue_without_dois_is_suspicious() -> None:
+    assert mismatched(fields_of(ABEL, doi="10.47281/bed.57189"), ABEL) == {"doi"}
+
+
+def test_arxiv_doi_of_a_published_paper_is_consistent() -> None:
+    assert mismatched(fields_of(ABEL, doi="10.48550/arxiv.2111.00876"), ABEL) == set()
+
+
+@pytest.mark.parametrize("venue", ["NIPS", "NeurIPS 2021", "Proc. NeurIPS",
+                                   "Conference on Neural Information Processing Systems"])
+def test_neurips_aliases_resolve(venue: str) -> None:
+    resolved = VENUES.resolve(venue)
+    assert resolved is not None and resolved.canonical == "NeurIPS"
+
+
+def test_unrelated_venue_does_not_resolve_to_a_known_one() -> None:
+    assert VENUES.resolve("Machine Learning for Healthcare") is None
