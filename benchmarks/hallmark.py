@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, prf, read_jsonl, shared_file  # noqa: E402
+from citecheck.config import SourceSpec
+from citecheck.index.build import build_index
+from citecheck.index.encoders import get_encoder
+from citecheck.records import family_name, normalize_text, split_bibtex_authors
+from citecheck.verifier import Verifier
 
-from citecheck.config import SourceSpec  # noqa: E402
-from citecheck.index.build import build_index  # noqa: E402
-from citecheck.index.encoders import get_encoder  # noqa: E402
-from citecheck.records import family_name, normalize_text, split_bibtex_authors  # noqa: E402
-from citecheck.verifier import Verifier  # noqa: E402
+from common import ROOT, prf, read_jsonl, shared_file
 
 CACHE = ROOT / "indexes" / "bench-hallmark"
 
@@ -83,6 +83,46 @@ def build(entries: list[dict[str, Any]], rebuild: bool) -> Path:
                             SourceSpec(dev_valid, "hallmark")], get_encoder())
         print(f"built closed-world index in {time.perf_counter() - started:.1f}s")
     return target
+
+
+def retrieval_recall(verifier: Verifier, rows: list[dict[str, Any]]) -> None:
+    """Recall@k of each candidate channel and of the fused list, on VALID entries."""
+    from citecheck.match import CHANNEL_DEPTH, identifier_hits, query_text, retrieve_many
+
+    index = verifier.index
+    queries = [(r["result"].citation.fields, r["result"].citation.text) for r in rows if r["result"]]
+    truths = [normalize_text(r["entry"]["fields"]["title"]) for r in rows if r["result"]]
+    texts = [query_text(fields, raw) for fields, raw in queries]
+    started = time.perf_counter()
+    dense = index.vectors.search(index.encoder.encode_batch(texts), CHANNEL_DEPTH)
+    dense_time = time.perf_counter() - started
+    started = time.perf_counter()
+    lexical = [[rid for rid, _ in index.store.search(text, CHANNEL_DEPTH)] for text in texts]
+    lexical_time = time.perf_counter() - started
+    ids = [identifier_hits(index, fields) for fields, _ in queries]
+    fused = [[c.record.id for c in cands] for cands in retrieve_many(index, queries)]
+    def ranked(rids: list[int]) -> list[Any]:
+        records = index.store.get(rids)
+        return [records[rid] for rid in rids if rid in records]
+
+    channels = {
+        "identifier": [ranked(r) for r in ids],
+        "lexical (FTS5)": [ranked(r) for r in lexical],
+        "dense (FAISS)": [ranked([rid for rid, _ in hits]) for hits in dense],
+    }
+    print(f"\nretrieval recall@k on {len(truths)} VALID citations (both renderings)")
+    for name, found in channels.items():
+        titles = [[normalize_text(rec.title) for rec in records] for records in found]
+        line = "  ".join(f"@{k} {sum(t in ts[:k] for t, ts in zip(truths, titles, strict=True)) / len(truths):.3f}"
+                         for k in (1, 5, 10))
+        print(f"  {name:<16} {line}")
+    by_id = {rec.id: normalize_text(rec.title) for _, rec in index.store.iter_records()}
+    fused_titles = [[by_id[i] for i in ids_] for ids_ in fused]
+    line = "  ".join(f"@{k} {sum(t in ts[:k] for t, ts in zip(truths, fused_titles, strict=True)) / len(truths):.3f}"
+                     for k in (1, 5, 10))
+    print(f"  {'fused (RRF)':<16} {line}")
+    print(f"  cost: dense {1000 * dense_time / len(texts):.1f} ms/query (embedding included), "
+          f"lexical {1000 * lexical_time / len(texts):.1f} ms/query")
 
 
 def main() -> None:
@@ -156,6 +196,8 @@ def main() -> None:
     for b in sorted(bins):
         print(f"  [{b / 10:.1f}, {(b + 1) / 10:.1f})  {sum(bins[b]) / len(bins[b]):.3f}  "
               f"(n={len(bins[b])})")
+
+    retrieval_recall(verifier, [r for r in rows if r["entry"]["label"] == "VALID"])
 
     if args.show:
         for r in rows:

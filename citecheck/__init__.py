@@ -11,6 +11,7 @@ from citecheck.errors import (
     SourceError,
 )
 from citecheck.extract import Citation, CitedFields
+from citecheck.guard import GuardChange, GuardResult, guard
 from citecheck.records import Record
 from citecheck.report import Report
 from citecheck.verdict import CitationResult, Suggestion
@@ -21,6 +22,8 @@ __all__ = [
     "CitationResult",
     "CitecheckError",
     "CitedFields",
+    "GuardChange",
+    "GuardResult",
     "IndexCorruptError",
     "IndexError_",
     "IndexMismatchError",
@@ -32,4 +35,5 @@ __all__ = [
     "SourceError",
     "Suggestion",
     "Verifier",
+    "guard",
 ]

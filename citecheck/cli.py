@@ -20,6 +20,11 @@ INDEX_OPTION = click.option(
     "--index", "index_dir", type=click.Path(path_type=Path), default=None,
     help="Index directory (default: the default index, built on first use).",
 )
+ONLINE_OPTION = click.option(
+    "--online", is_flag=True, default=False,
+    help="Also look citations the index lacks up at Crossref, OpenAlex, arXiv and doi.org "
+         "(off by default; set CITECHECK_CONTACT to an e-mail address for polite use).",
+)
 CLOSED_WORLD_OPTION = click.option(
     "--closed-world/--open-world", default=None,
     help="Treat the index as complete: a citation it lacks is not_found even outside the "
@@ -46,7 +51,8 @@ def _progress_bar() -> Any:
     return progress
 
 
-def open_verifier(index_dir: Path | None, closed_world: bool | None = None) -> Any:
+def open_verifier(index_dir: Path | None, closed_world: bool | None = None,
+                  online: bool = False) -> Any:
     """Open the given index, or the default index (building it on first use)."""
     from citecheck.index.build import build_index
     from citecheck.index.encoders import get_encoder
@@ -58,7 +64,13 @@ def open_verifier(index_dir: Path | None, closed_world: bool | None = None) -> A
             click.echo(f"building the default index in {index_dir} (first run only)…", err=True)
             build_index(index_dir, default_sources(), get_encoder(DEFAULT_ENCODER),
                         progress=_progress_bar())
-    return Verifier.open(index_dir, closed_world=closed_world)
+    resolver = None
+    if online:
+        from citecheck.config import cache_dir
+        from citecheck.online import OnlineResolver
+
+        resolver = OnlineResolver(cache_path=cache_dir() / "online.sqlite")
+    return Verifier.open(index_dir, closed_world=closed_world, online=resolver)
 
 
 @click.group(cls=DefaultGroup, default="verify", default_if_no_args=False)
@@ -81,15 +93,16 @@ def cli() -> None:
 @click.option("--max-bytes", type=int, default=MAX_INPUT_BYTES, show_default=True,
               help="Refuse inputs larger than this.")
 @CLOSED_WORLD_OPTION
+@ONLINE_OPTION
 def verify(file: str, index_dir: Path | None, output_format: str, input_format: str | None,
-           max_bytes: int, closed_world: bool | None) -> int:
+           max_bytes: int, closed_world: bool | None, online: bool) -> int:
     """Verify every citation in FILE and print a report.
 
     Exit codes: 0 nothing flagged, 1 a citation is mismatch or not_found,
     2 usage or input error, 3 index error.
     """
     text = read_input(file, max_bytes=max_bytes)
-    verifier = open_verifier(index_dir, closed_world)
+    verifier = open_verifier(index_dir, closed_world, online)
     report = verifier.verify_text(text, source=file, format=input_format)
     colour = output_format == "text" and sys.stdout.isatty()
     click.echo(render(report, output_format, colour=colour))
@@ -106,8 +119,9 @@ def verify(file: str, index_dir: Path | None, output_format: str, input_format: 
               type=click.Choice(["text", "markdown", "bibtex", "latex", "html"]),
               help="Input format (detected when omitted).")
 @CLOSED_WORLD_OPTION
+@ONLINE_OPTION
 def fix(file: str, index_dir: Path | None, output: Path | None, input_format: str | None,
-        closed_world: bool | None) -> int:
+        closed_world: bool | None, online: bool) -> int:
     """Write a corrected copy of FILE.
 
     Wrong fields of real works are corrected in place (BibTeX entries are rewritten
@@ -117,7 +131,7 @@ def fix(file: str, index_dir: Path | None, output: Path | None, input_format: st
     from citecheck.fix import fix_text
 
     text = read_input(file)
-    verifier = open_verifier(index_dir, closed_world)
+    verifier = open_verifier(index_dir, closed_world, online)
     report = verifier.verify_text(text, source=file, format=input_format)
     fixed, changes = fix_text(text, report)
     if output is None and file != "-":

@@ -34,6 +34,15 @@ def default_index_dir() -> Path:
     return cache / "citecheck" / "indexes" / "default"
 
 
+def cache_dir() -> Path:
+    """$CITECHECK_CACHE, else ~/.cache/citecheck: the online-lookup cache lives here."""
+    base = os.environ.get("CITECHECK_CACHE")
+    path = Path(base) if base else Path(
+        os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "citecheck"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 @dataclass(frozen=True, slots=True)
 class SourceSpec:
     """One source file of an index and its format."""

@@ -5,15 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from citecheck.extract.guided import guided_fields
-from citecheck.formatting import detect_style, format_authors, format_bibtex, format_reference
+from citecheck.formatting import (
+    detect_style,
+    format_authors,
+    format_bibtex,
+    format_reference,
+    render_like,
+)
+from citecheck.guard import ANNOTATION, REPLACE_MIN_SCORE
 from citecheck.report import Report
 from citecheck.verdict import MISMATCH, NOT_FOUND, CitationResult
 
-# A suggestion replaces a not-found citation only when it is nearly the same work
-# (closeness >= 0.9 needs a near-identical title and most authors); anything less
-# is marked for a human instead, so a different paper is never swapped in.
-REPLACE_THRESHOLD = 0.9
-UNVERIFIED_MARK = "[citation not verified]"
+# The same threshold and mark as the RAG guard: a suggestion replaces a citation only
+# when it is the real paper behind a garbled one, never a different paper.
+UNVERIFIED_MARK = ANNOTATION
 FIXABLE_KINDS = ("reference", "bibtex")
 
 
@@ -78,10 +83,8 @@ def fix_text(text: str, report: Report) -> tuple[str, list[Change]]:
                 edits.append(Change((start, end), "corrected", before, after))
         elif result.verdict == NOT_FOUND:
             best = result.suggestions[0] if result.suggestions else None
-            if best is not None and best.score >= REPLACE_THRESHOLD:
-                style = detect_style(before)
-                after = (format_bibtex(best.record, key=result.citation.key) if style == "bibtex"
-                         else format_reference(best.record, style))
+            if best is not None and best.score >= REPLACE_MIN_SCORE:
+                after = render_like(best.record, before, key=result.citation.key)
                 edits.append(Change((start, end), "replaced", before,
                                     f"{after} [replaced unverified citation]"))
             else:

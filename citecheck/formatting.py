@@ -68,3 +68,9 @@ def detect_style(text: str) -> str:
     if re.search(r"\((?:19|20)\d\d[a-z]?\)", text) and re.search(r"[A-Z][\w'\-]+, (?:[A-Z]\.\s?)+", text):
         return "apa"
     return "ieee"
+
+
+def render_like(record: Record, original: str, key: str | None = None) -> str:
+    """``record`` rendered in the style of the citation text it replaces."""
+    style = detect_style(original)
+    return format_bibtex(record, key=key) if style == "bibtex" else format_reference(record, style)

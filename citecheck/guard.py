@@ -9,6 +9,7 @@ from typing import Literal
 
 from citecheck.compare import SAME_TITLE, title_similarity
 from citecheck.extract import Citation
+from citecheck.formatting import render_like
 from citecheck.records import Record
 from citecheck.report import Report
 from citecheck.verdict import FLAGGED, VERIFIED, CitationResult
@@ -48,21 +49,6 @@ class GuardResult:
     report: Report
     text: str
     changes: list[GuardChange] = field(default_factory=list)
-
-
-def format_reference(record: Record) -> str:
-    """A plain reference string for a record: authors (year). Title. Venue. DOI."""
-    authors = record.authors[:6]
-    names = ", ".join(authors) + (" et al." if len(record.authors) > 6 else "")
-    year = f"({record.year})" if record.year else "(n.d.)"
-    parts = [f"{names} {year}." if names else f"{year}.", f"{record.title}."]
-    if record.venue:
-        parts.append(f"{record.venue}.")
-    if record.doi:
-        parts.append(f"https://doi.org/{record.doi}")
-    elif record.arxiv:
-        parts.append(f"arXiv:{record.arxiv}")
-    return " ".join(parts)
 
 
 def matching_source(citation: Citation, sources: Sequence[Record]) -> Record | None:
@@ -135,7 +121,7 @@ def _edit(result: CitationResult, mode: Mode, min_score: float,
         return None
     best = result.suggestions[0] if result.suggestions else None
     if mode == "replace" and best is not None and best.score >= min_score:
-        return format_reference(best.record), GuardChange(
+        return render_like(best.record, citation.text), GuardChange(
             citation.text, citation.span, result.verdict, "replaced", best.record, best.score)
     return f"{citation.text} {ANNOTATION}", GuardChange(citation.text, citation.span,
                                                        result.verdict, "annotated")

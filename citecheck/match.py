@@ -44,6 +44,14 @@ def identifier_hits(index: Index, fields: CitedFields) -> list[int]:
     return list(dict.fromkeys(rids))
 
 
+def _fuse(scores: dict[int, float], channels: dict[int, dict[str, int]], channel: str,
+          rids: list[int], bonus: float = 0.0) -> None:
+    """Add one channel's ranking to the reciprocal-rank-fusion scores."""
+    for rank, rid in enumerate(rids):
+        scores[rid] = scores.get(rid, 0.0) + 1.0 / (RRF_K + rank) + bonus
+        channels.setdefault(rid, {})[channel] = rank
+
+
 def retrieve_many(index: Index, queries: list[tuple[CitedFields, str]],
                   *, shortlist: int = SHORTLIST) -> list[list[Candidate]]:
     """Fused candidate lists for many citations, embedding all queries in one batch."""
@@ -53,15 +61,9 @@ def retrieve_many(index: Index, queries: list[tuple[CitedFields, str]],
     for (fields, _raw), text, dense_hits in zip(queries, texts, dense, strict=True):
         scores: dict[int, float] = {}
         channels: dict[int, dict[str, int]] = {}
-
-        def add(channel: str, rids: list[int], bonus: float = 0.0) -> None:
-            for rank, rid in enumerate(rids):
-                scores[rid] = scores.get(rid, 0.0) + 1.0 / (RRF_K + rank) + bonus
-                channels.setdefault(rid, {})[channel] = rank
-
-        add("identifier", identifier_hits(index, fields), IDENTIFIER_BONUS)
-        add("lexical", [rid for rid, _ in index.store.search(text, CHANNEL_DEPTH)])
-        add("dense", [rid for rid, _ in dense_hits])
+        _fuse(scores, channels, "identifier", identifier_hits(index, fields), IDENTIFIER_BONUS)
+        _fuse(scores, channels, "lexical", [rid for rid, _ in index.store.search(text, CHANNEL_DEPTH)])
+        _fuse(scores, channels, "dense", [rid for rid, _ in dense_hits])
         best = sorted(scores, key=scores.__getitem__, reverse=True)[:shortlist]
         records = index.store.get(best)
         results.append([Candidate(records[rid], scores[rid], channels[rid])

@@ -6,15 +6,17 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from citecheck.errors import OnlineError
 from citecheck.extract import Citation, CitedFields, extract
 from citecheck.extract.references import parse_reference
 from citecheck.index import Index
 from citecheck.index.encoders import Encoder
-from citecheck.match import retrieve_many
+from citecheck.match import Candidate, retrieve_many
+from citecheck.online import OnlineResolver
 from citecheck.records import family_name, normalize_text
 from citecheck.report import IndexInfo, Report
 from citecheck.venues import VenueTable, default_venue_table
-from citecheck.verdict import UNVERIFIABLE, CitationResult, Coverage, decide
+from citecheck.verdict import NOT_FOUND, UNVERIFIABLE, CitationResult, Coverage, decide
 
 
 def work_key(fields: CitedFields) -> tuple[object, ...]:
@@ -28,11 +30,14 @@ class Verifier:
     """Verifies citations against one index; the model and index are loaded once."""
 
     def __init__(self, index: Index, *, venues: VenueTable | None = None,
-                 today: date | None = None, closed_world: bool | None = None) -> None:
+                 today: date | None = None, closed_world: bool | None = None,
+                 online: OnlineResolver | None = None) -> None:
         """``closed_world``: treat the index as complete, so that a citation it lacks is
         ``not_found`` even outside the venues and years it holds (default: what the
-        index's manifest says, else open world)."""
+        index's manifest says, else open world). ``online``: a resolver consulted for
+        citations the index lacks (off unless given)."""
         self.index = index
+        self.online = online
         self.venues = venues or default_venue_table()
         self.today = today
         coverage = index.manifest.coverage or {}
@@ -44,12 +49,13 @@ class Verifier:
 
     @classmethod
     def open(cls, path: Path | str | None = None, *, encoder: Encoder | None = None,
-             today: date | None = None, closed_world: bool | None = None) -> Verifier:
+             today: date | None = None, closed_world: bool | None = None,
+             online: OnlineResolver | None = None) -> Verifier:
         """Open the index at ``path`` (default: the default index, which must exist)."""
         from citecheck.config import default_index_dir
 
         return cls(Index.open(path or default_index_dir(), encoder=encoder), today=today,
-                   closed_world=closed_world)
+                   closed_world=closed_world, online=online)
 
     @property
     def index_info(self) -> IndexInfo:
@@ -75,6 +81,8 @@ class Verifier:
             first = positions[0]
             result = decide(citations[first], candidates.get(first, []), self.venues,
                             self.coverage, today=self.today)
+            if self.online is not None and result.verdict in (NOT_FOUND, UNVERIFIABLE):
+                result = self._consult_online(result)
             for position in positions:
                 results[position] = replace(result, citation=citations[position])
         for position, citation in enumerate(citations):
@@ -84,6 +92,31 @@ class Verifier:
                                      CitationResult(citation, UNVERIFIABLE, 0.5,
                                                     reason="linked entry could not be checked"))
         return [r for r in results if r is not None]
+
+    def _consult_online(self, local: CitationResult) -> CitationResult:
+        """Look a citation the index lacks up online; a failure is never ``not_found``."""
+        assert self.online is not None
+        fields = local.citation.fields
+        if not (fields.title or fields.doi or fields.arxiv):
+            return local
+        try:
+            found = self.online.resolve(fields)
+        except OnlineError as exc:
+            if local.mismatches:  # plausibility problems stand without any record
+                return local
+            return replace(local, verdict=UNVERIFIABLE, confidence=0.5,
+                           reason=f"not in the index and the online lookup failed: {exc}")
+        if not found.records:
+            if local.verdict == UNVERIFIABLE and fields.title:
+                return replace(local, verdict=NOT_FOUND, confidence=0.8,
+                               reason=f"not in the index nor found online "
+                                      f"({', '.join(found.services)})")
+            return local
+        online = decide(local.citation, [Candidate(r, 1.0) for r in found.records],
+                        self.venues, Coverage(frozenset(), frozenset(), complete=True),
+                        today=self.today)
+        via = ", ".join(found.services) or "online"
+        return replace(online, reason=f"{online.reason or online.verdict} (checked online: {via})")
 
     def verify_text(self, text: str, *, source: str = "<text>",
                     format: str | None = None) -> Report:

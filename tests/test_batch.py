@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_cli
 
 from citecheck.batch import BatchItem, Malformed, completed_ids, parse_line, run_batch
 from citecheck.batch_stats import format_table, model_stats, summarise, wilson_interval
 from citecheck.html_report import render_html
 from citecheck.records import split_bibtex_authors
+
+from conftest import run_cli
 
 FABRICATED = ("Zanzibar Quokka and Lemony Snicket. Neural quokka herding with recursive "
               "marshmallow transformers. In NeurIPS, 2021.")

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
 
 from citecheck.records import split_bibtex_authors
+
+from conftest import ROOT
 
 ANSWERS = 120
 

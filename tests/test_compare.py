@@ -46,7 +46,8 @@ def test_exact_citation_has_no_mismatch() -> None:
 
 def test_title_case_punctuation_and_hyphenation_do_not_matter() -> None:
     assert title_similarity("on the expressivity of markov-reward.", ABEL.title) >= SAME_TITLE
-    assert title_similarity("Pretraining of Deep Transformers", "Pre-training of deep transformers") >= SAME_TITLE
+    assert title_similarity("Pretraining of Deep Transformers",
+                            "Pre-training of deep transformers") >= SAME_TITLE
 
 
 def test_near_miss_title_is_a_title_mismatch() -> None:

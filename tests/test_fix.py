@@ -8,6 +8,7 @@ import pytest
 
 from citecheck import Verifier
 from citecheck.fix import UNVERIFIED_MARK, fix_text
+
 from conftest import run_cli
 
 pytestmark = pytest.mark.slow

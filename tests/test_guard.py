@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from citecheck.guard import ANNOTATION, format_reference, guard
+from citecheck.formatting import render_like
+from citecheck.guard import ANNOTATION, guard
 from citecheck.records import Record, split_bibtex_authors
 
 FABRICATED = ("Zanzibar Quokka and Lemony Snicket. Neural quokka herding with recursive "
@@ -63,7 +64,7 @@ def test_replace_swaps_in_the_real_record_when_its_score_clears_the_threshold(
     assert change.action == "replaced" and change.verdict == "mismatch"
     assert change.replacement is not None
     assert change.replacement.id == records[1]["bibtex_key"]
-    assert format_reference(change.replacement) in result.text
+    assert render_like(change.replacement, change.citation) in result.text
     assert wrong_year not in result.text
 
 

@@ -77,7 +77,7 @@ def test_adding_the_same_source_again_embeds_nothing(index: Path, tmp_path: Path
     assert (summary.unchanged, summary.added, encoder.texts) == (100, 0, [])
 
 
-def SourceSpecFor(path: Path):  # type: ignore[no-untyped-def]  # noqa: N802
+def SourceSpecFor(path: Path):  # type: ignore[no-untyped-def]
     from citecheck.config import SourceSpec
 
     return SourceSpec(path, "hallmark")

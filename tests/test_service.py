@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from conftest import run_cli
 
 pytest.importorskip("fastapi")
