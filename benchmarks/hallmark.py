@@ -80,9 +80,14 @@ def build(entries: list[dict[str, Any]], rebuild: bool) -> Path:
         dev_valid.write_text("".join(json.dumps(e) + "\n" for e in valid), encoding="utf-8")
         started = time.perf_counter()
         build_index(target, [SourceSpec(shared_file("hallmark", "valid_entries.jsonl"), "hallmark"),
-                            SourceSpec(dev_valid, "hallmark")], get_encoder())
+                            SourceSpec(dev_valid, "hallmark")], get_encoder(), complete=True)
         print(f"built closed-world index in {time.perf_counter() - started:.1f}s")
     return target
+
+
+def _recall_line(truths: list[str], ranked: list[list[str]]) -> str:
+    hits = {k: sum(t in ts[:k] for t, ts in zip(truths, ranked, strict=True)) for k in (1, 5, 10)}
+    return "  ".join(f"@{k} {hits[k] / len(truths):.3f}" for k in hits)
 
 
 def retrieval_recall(verifier: Verifier, rows: list[dict[str, Any]]) -> None:
@@ -113,14 +118,10 @@ def retrieval_recall(verifier: Verifier, rows: list[dict[str, Any]]) -> None:
     print(f"\nretrieval recall@k on {len(truths)} VALID citations (both renderings)")
     for name, found in channels.items():
         titles = [[normalize_text(rec.title) for rec in records] for records in found]
-        line = "  ".join(f"@{k} {sum(t in ts[:k] for t, ts in zip(truths, titles, strict=True)) / len(truths):.3f}"
-                         for k in (1, 5, 10))
-        print(f"  {name:<16} {line}")
+        print(f"  {name:<16} {_recall_line(truths, titles)}")
     by_id = {rec.id: normalize_text(rec.title) for _, rec in index.store.iter_records()}
     fused_titles = [[by_id[i] for i in ids_] for ids_ in fused]
-    line = "  ".join(f"@{k} {sum(t in ts[:k] for t, ts in zip(truths, fused_titles, strict=True)) / len(truths):.3f}"
-                     for k in (1, 5, 10))
-    print(f"  {'fused (RRF)':<16} {line}")
+    print(f"  {'fused (RRF)':<16} {_recall_line(truths, fused_titles)}")
     print(f"  cost: dense {1000 * dense_time / len(texts):.1f} ms/query (embedding included), "
           f"lexical {1000 * lexical_time / len(texts):.1f} ms/query")
 

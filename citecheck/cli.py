@@ -180,9 +180,13 @@ def index() -> None:
 @click.option("--encoder", default=DEFAULT_ENCODER, show_default=True,
               type=click.Choice(sorted(ENCODERS) + sorted(ENCODER_ALIASES)),
               help="Text encoder; recorded in the manifest.")
+@click.option("--complete", is_flag=True, default=False,
+              help="Declare the sources complete for their domain (a closed world): citations "
+                   "the index lacks are then not_found, whatever their venue or year.")
 def index_build(sources: tuple[Path, ...], index_dir: Path | None, source_format: str | None,
-                encoder: str) -> int:
-    """Build an index from SOURCE files (.bib, .jsonl, HALLMARK JSONL, …), atomically.
+                encoder: str, complete: bool) -> int:
+    """Build an index from SOURCE files or directories (.bib, .jsonl, CSL-JSON, DBLP/ACL XML,
+    arXiv/OpenAlex/Crossref dumps), atomically.
 
     With no SOURCES, builds from the default index's source list (data/default_index.json).
     """
@@ -191,7 +195,8 @@ def index_build(sources: tuple[Path, ...], index_dir: Path | None, source_format
 
     specs = [SourceSpec(path, source_format) for path in sources] or default_sources()
     target = index_dir or default_index_dir()
-    manifest = build_index(target, specs, get_encoder(encoder), progress=_progress_bar())
+    manifest = build_index(target, specs, get_encoder(encoder), progress=_progress_bar(),
+                           complete=complete)
     click.echo(f"built {target}: {manifest.count} records, encoder {manifest.model}, "
                f"{manifest.vector_index} vectors")
     for source in manifest.sources:

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from citecheck.extract.types import CitedFields
-from citecheck.records import Record, arxiv_from_doi, family_name, normalize_text
+from citecheck.records import Record, arxiv_from_doi, family_name, normalize_text, title_key
 from citecheck.venues import Venue, VenueTable
 
-# Renderings of the same title differ only in case, accents, punctuation, spacing and
-# hyphenation, all of which normalisation removes; any other difference ("Models" for
-# "Model", "towards" for "for") is a wrong title, so "same" means equal after
-# normalisation (HALLMARK dev: near-miss titles score 0.90-0.99 by edit ratio).
+# Renderings of the same title differ only in case, accents, LaTeX and punctuation,
+# which records.title_key removes; any other difference ("Models" for "Model",
+# "towards" for "for", "Chain of-Thought" for "Chain-of-Thought") is a wrong title, so
+# "same" means the same key (HALLMARK dev: near-miss titles score 0.90-0.99 by edit ratio).
 SAME_TITLE = 1.0
 # Below this a title is another paper, not a garbled rendering of this one.
 NEAR_TITLE = 0.80
@@ -72,10 +72,10 @@ def title_similarity(cited: str | None, expected: str | None) -> float:
     a, b = normalize_text(cited), normalize_text(expected)
     if not a or not b:
         return 0.0
-    if a.replace(" ", "") == b.replace(" ", ""):
+    if title_key(cited) == title_key(expected):
         return 1.0
-    main_title = normalize_text(expected.split(":")[0]) if ":" in expected else ""
-    if main_title and len(main_title) >= 12 and a == main_title:
+    main_title = title_key(expected.split(":")[0]) if ":" in expected else ""
+    if main_title and len(main_title) >= 12 and title_key(cited) == main_title:
         return 1.0
     # Capped below 1 so that any real difference stays a (near-miss) title mismatch.
     similarity = max(fuzz.ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", ""))) / 100

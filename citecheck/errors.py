@@ -11,6 +11,8 @@ code it maps to:
   - ``IndexMissingError``      no index at that path
   - ``IndexCorruptError``      truncated or unreadable files
   - ``IndexMismatchError``     built with another model, dimension or format
+  - ``IndexWriteError``        cannot be written (disk full, no permission); the
+                               previous index is unchanged
 - ``OnlineError``              an online resolver failed (callers turn it into
                                an ``unverifiable`` verdict, never ``not_found``)
 """
@@ -52,6 +54,10 @@ class IndexCorruptError(IndexError_):
 
 class IndexMismatchError(IndexError_):
     """The index was built with another model, dimension or format version."""
+
+
+class IndexWriteError(IndexError_):
+    """An index could not be written (disk full, no permission); the previous one is intact."""
 
 
 class OnlineError(CitecheckError):

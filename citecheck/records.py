@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
@@ -80,7 +81,10 @@ class Record:
 
 @lru_cache(maxsize=65536)
 def latex_to_text(text: str) -> str:
-    """Turn LaTeX accents, commands and braces into plain Unicode text."""
+    """Turn LaTeX accents, commands and braces (and HTML entities) into plain Unicode text."""
+    if "&" in text:
+        # DBLP exports keep HTML entities ("Ken&apos;ichi", "Ch&apos;ng").
+        text = html.unescape(text)
     if not _LATEX_HINT.search(text):
         return text
     from pylatexenc.latex2text import LatexNodes2Text
@@ -102,6 +106,24 @@ def normalize_text(text: str) -> str:
     # are handled by the fuzzy comparison; here they just become spaces).
     stripped = stripped.replace("ß", "ss").replace("ø", "o").replace("ł", "l").replace("æ", "ae")
     return _NON_WORD.sub(" ", stripped.casefold()).replace("_", " ").strip()
+
+
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_NOT_TITLE_CHAR = re.compile(r"[^\w\-]+")
+
+
+@lru_cache(maxsize=262144)
+def title_key(title: str) -> str:
+    """A title with case, accents, LaTeX and punctuation removed but hyphens kept.
+
+    Two renderings of one title share a key; "Chain-of-Thought" and "Chain of Thought"
+    do not (HALLMARK counts such edits as near-miss titles).
+    """
+    text = _DASHES.sub("-", latex_to_text(title))
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    words = _NOT_TITLE_CHAR.sub(" ", stripped).replace("_", " ").split()
+    return " ".join(w for w in (w.strip("-") for w in words) if w).replace(" - ", " ")
 
 
 def strip_dblp_suffix(name: str) -> str:

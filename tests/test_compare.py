@@ -44,10 +44,21 @@ def test_exact_citation_has_no_mismatch() -> None:
     assert mismatched(fields_of(ABEL), ABEL) == set()
 
 
-def test_title_case_punctuation_and_hyphenation_do_not_matter() -> None:
-    assert title_similarity("on the expressivity of markov-reward.", ABEL.title) >= SAME_TITLE
-    assert title_similarity("Pretraining of Deep Transformers",
-                            "Pre-training of deep transformers") >= SAME_TITLE
+def test_title_case_punctuation_accents_and_latex_do_not_matter() -> None:
+    assert title_similarity("on the expressivity of markov reward.", ABEL.title) == SAME_TITLE
+    assert title_similarity("{BERT}: Pre-Training of Deep Transformers",
+                            "BERT -- pre-training of deep transformers") == SAME_TITLE
+
+
+def test_changed_hyphenation_is_a_near_miss_not_the_same_title() -> None:
+    similarity = title_similarity("Unified Multimodal Chain of-Thought Test-time Scaling",
+                                  "Unified Multimodal Chain-of-Thought Test-time Scaling")
+    assert 0.9 < similarity < SAME_TITLE
+
+
+def test_title_without_its_subtitle_is_the_same_title() -> None:
+    assert title_similarity("Deep Residual Learning for Image Recognition",
+                            "Deep Residual Learning for Image Recognition: An Analysis") == SAME_TITLE
 
 
 def test_near_miss_title_is_a_title_mismatch() -> None:

@@ -134,6 +134,16 @@ def test_index_with_another_dimension_is_refused(small_index: Path) -> None:
         Index.open(small_index)
 
 
+def test_index_built_with_an_unknown_encoder_is_refused_with_a_rebuild_hint(
+        small_index: Path) -> None:
+    manifest_path = small_index / MANIFEST_FILE
+    manifest = json.loads(manifest_path.read_text())
+    manifest["model"] = "sentence-transformers/all-mpnet-base-v2"
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(IndexMismatchError, match=r"all-mpnet-base-v2.*rebuild"):
+        Index.open(small_index)
+
+
 def test_real_minilm_index_opens_with_its_own_encoder(index_dir: Path) -> None:
     index = Index.open(index_dir)
     assert (index.encoder.name, index.vectors.count) == ("all-MiniLM-L6-v2",

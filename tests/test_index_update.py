@@ -49,8 +49,7 @@ def index(tmp_path: Path) -> Path:
 
 
 def staging_leftovers(directory: Path) -> list[str]:
-    return sorted(p.name for p in directory.parent.glob(f".{directory.name}.*")
-                  if not p.name.endswith(".lock"))
+    return sorted(p.name for p in directory.parent.glob(f".{directory.name}.*"))
 
 
 def test_add_embeds_only_the_new_records(index: Path, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from citecheck import Record
+
 from conftest import ROOT
 
 pytestmark = pytest.mark.slow

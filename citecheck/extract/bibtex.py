@@ -30,6 +30,43 @@ def _closing_braces(text: str, openings: set[int]) -> dict[int, int]:
     return closing
 
 
+FIELD_LINE = re.compile(r"^\s{0,20}([A-Za-z][\w-]{0,30})\s{0,5}=\s{0,5}(.{0,2000}?)\s{0,5},?\s{0,5}$",
+                        re.MULTILINE)
+HEADER = re.compile(r"@([A-Za-z]{2,20})\s{0,5}[{(]\s{0,5}([^,\n]{0,200}),")
+
+
+def _lenient_fields(entry_text: str) -> tuple[str, str, dict[str, str]] | None:
+    """(type, key, fields) read line by line, for entries whose braces do not balance.
+
+    Generated BibTeX often breaks on one value ("R{\\'e"); the other fields are still
+    worth checking, and one field per line is how nearly all BibTeX is written.
+    """
+    header = HEADER.match(entry_text)
+    if header is None:
+        return None
+    fields = {}
+    for match in FIELD_LINE.finditer(entry_text, header.end()):
+        value = match.group(2).strip()
+        if value[:1] in "{\"":
+            value = value[1:]
+        if value[-1:] in "}\"":
+            value = value[:-1]
+        fields[match.group(1).lower()] = value.replace("{", "").replace("}", "")
+    return (header.group(1).lower(), header.group(2).strip(), fields) if fields else None
+
+
+def _cited(key: str, raw: dict[str, str], entry_type: str) -> tuple[str, CitedFields]:
+    record = record_from_fields(key, raw, entry_type)
+    if record is None:
+        return key, CitedFields()
+    authors = [a for a in record.authors if a != "et al."]
+    return key, CitedFields(
+        title=record.title, authors=authors, year=record.year, venue=record.venue,
+        doi=record.doi, arxiv=record.arxiv, url=record.url, volume=raw.get("volume"),
+        pages=raw.get("pages"), et_al=len(authors) != len(record.authors),
+    )
+
+
 def fields_from_bibtex(entry_text: str) -> tuple[str | None, CitedFields] | None:
     """(key, fields) of one BibTeX entry; None when bibtexparser finds no entry in it."""
     import bibtexparser
@@ -45,15 +82,7 @@ def fields_from_bibtex(entry_text: str) -> tuple[str | None, CitedFields] | None
         library.entries[0].key = key_match.group(1).strip() if key_match else ""
     entry = library.entries[0]
     raw = {f.key.lower(): str(f.value) for f in entry.fields}
-    record = record_from_fields(entry.key, raw, entry.entry_type.lower())
-    if record is None:
-        return entry.key, CitedFields()
-    authors = [a for a in record.authors if a != "et al."]
-    return entry.key, CitedFields(
-        title=record.title, authors=authors, year=record.year, venue=record.venue,
-        doi=record.doi, arxiv=record.arxiv, url=record.url, volume=raw.get("volume"),
-        pages=raw.get("pages"), et_al=len(authors) != len(record.authors),
-    )
+    return _cited(entry.key, raw, entry.entry_type.lower())
 
 
 def find_bibtex(text: str) -> list[Citation]:
@@ -68,7 +97,17 @@ def find_bibtex(text: str) -> list[Citation]:
         if match.start() < position:
             continue
         end = closing.get(match.end() - 1)
-        if end is None or end - match.start() > MAX_ENTRY_CHARS:
+        if end is None:
+            end = _unbalanced_entry_end(text, match.start())
+            lenient = _lenient_fields(text[match.start():end]) if end else None
+            if end is None or lenient is None:
+                continue
+            entry_type, key, raw = lenient
+            found.append(Citation(text[match.start():end], (match.start(), end), "bibtex",
+                                  _cited(key, raw, entry_type)[1], key=key))
+            position = end
+            continue
+        if end - match.start() > MAX_ENTRY_CHARS:
             continue
         parsed = fields_from_bibtex(text[match.start():end])
         if parsed is not None:
@@ -77,3 +116,15 @@ def find_bibtex(text: str) -> list[Citation]:
                                   fields, key=key))
         position = end
     return found
+
+
+def _unbalanced_entry_end(text: str, start: int) -> int | None:
+    """End of an entry whose braces do not balance: its last line that is a lone ``}``
+    before a blank line, the next entry or the end of the text."""
+    limit = min(len(text), start + MAX_ENTRY_CHARS)
+    following = ENTRY_START.search(text, start + 1, limit)
+    blank = text.find("\n\n", start, limit)
+    stop = min(p for p in (following.start() if following else limit,
+                          blank if blank >= 0 else limit, limit))
+    closing = text.rfind("}", start, stop)
+    return closing + 1 if closing > start else None

@@ -30,6 +30,9 @@ def guided_fields(raw: str, parsed: CitedFields, record_title: str) -> CitedFiel
     if alignment is None or alignment.score < CONTAINED:
         return None
     start, end = alignment.dest_start, alignment.dest_end
+    # "Subspace Differential Privacy" inside "... Privacys": not the same title.
+    if (start > 0 and raw[start - 1].isalnum()) or (end < len(raw) and raw[end].isalnum()):
+        return None
     title = raw[start:end].strip(" \"“”*_")
     before = raw[:start].rstrip(" \"“”*_")
     after = raw[end:].lstrip(" \"“”*_.")
@@ -37,5 +40,5 @@ def guided_fields(raw: str, parsed: CitedFields, record_title: str) -> CitedFiel
     return replace(
         parsed, title=title,
         authors=reparsed.authors or parsed.authors, et_al=reparsed.et_al or parsed.et_al,
-        year=parsed.year or reparsed.year, venue=reparsed.venue or parsed.venue,
+        year=parsed.year or reparsed.year, venue=reparsed.venue,
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 # "A.", "W.E.", "J.-P.", "Th." (two-letter abbreviations of given names are common in German
 # and French references).
 _INITIALS_DOTTED = re.compile(
-    r"(?:(?:[A-ZÀ-ÖØ-ÞŁŠŽČŘŚŻĆŃ]|Th|Ch|Ph|Sh|Kh|Zh|Ye|Yu|Wm|St|Gy)\.\s?-?){1,4}"
+    r"(?:(?:[A-ZÀ-ÖØ-ÞŁŠŽČŘŚŻĆŃİĞŞ]|Th|Ch|Ph|Sh|Kh|Zh|Ye|Yu|Wm|St|Gy)\.\s?-?){1,4}"
     r"|(?:[A-Z]\.){1,3}[A-Z]|[A-Z]\.?-[A-Z]\."
 )
 # A name ends before a date, a bracket or a quote ("Watkins (1998)", "Wadler [Jan 1993]").
@@ -23,6 +23,8 @@ _TRAILING = ",;:"
 PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la",
                        "le", "ter", "ten", "dos", "das", "bin", "al", "el", "mac", "st", "zu",
                        "y", "do", "des", "dela", "d'", "l'"})
+CAPITALISED_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da",
+                                   "du", "la", "le", "ter", "ten", "dos", "das"})
 AND_WORDS = frozenset({"and", "&", "und", "y", "e", "et", "och", "og", "en", "i"})
 # Capitalised words that start titles ("Deep Learning.", "On the ...") but are not names.
 NOT_NAMES = frozenset({
@@ -46,7 +48,8 @@ ROLE = re.compile(
     r"\((?:[Ee]ds?|[Ee]ditors?|[Pp]roducers?|[Dd]irectors?|[Ww]riter/[Dd]irector|[Cc]omp|"
     r"[Tt]rans|[Hh]rsg|[Cc]oord)\.?\)[.,;:]?"
 )
-NAME_SUFFIXES = frozenset({"Jr", "Sr", "Jun", "Sen"})
+# "Jun" and "Sen" are also common given names ("Jun Huang"), so only Jr/Sr count.
+NAME_SUFFIXES = frozenset({"Jr", "Sr"})
 MAX_GIVEN_TOKENS = 3
 SHORT_WINDOW = 160
 LONG_WINDOW = 4000
@@ -85,7 +88,11 @@ class _Token:
 
     @property
     def is_particle(self) -> bool:
-        return self.core.lower() in PARTICLES and not self.punct
+        core = self.core
+        if self.punct or core.lower() not in PARTICLES:
+            return False
+        # "Van der Maaten" starts with a particle; "Bin Fan" and "Do Kim" do not.
+        return core[0].islower() or core.lower() in CAPITALISED_PARTICLES
 
     @property
     def stops(self) -> bool:
@@ -128,7 +135,7 @@ def _family_display(words: list[str]) -> str:
     return " ".join(w.capitalize() if w.isupper() and len(w) > 2 else w for w in words)
 
 
-def _family_first(tokens: list[_Token], i: int) -> tuple[str, int] | None:
+def _family_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[str, int] | None:
     """"Vaswani, A." / "van der Berg, J. P." / "Beck, Ulrich" starting at token ``i``."""
     j = i
     family = []
@@ -140,7 +147,9 @@ def _family_first(tokens: list[_Token], i: int) -> tuple[str, int] | None:
             and j + 2 < len(tokens) and tokens[j + 2].is_initials:
         family.append(tokens[j].core)
         j += 1
-    if j >= len(tokens) or not tokens[j].is_word or tokens[j].punct[:1] != ",":
+    short_family = (in_list and j + 1 < len(tokens) and tokens[j].is_short_name
+                    and tokens[j + 1].is_initials)  # "..., An, W., ..."
+    if j >= len(tokens) or not (tokens[j].is_word or short_family) or tokens[j].punct[:1] != ",":
         return None
     family.append(tokens[j].core)
     j += 1
@@ -280,7 +289,8 @@ def _scan(text: str, tokens: list[_Token]) -> AuthorList:
             found.end = tokens[i + skip - 1].end
             return found
         start = i
-        parsed = (_family_first(tokens, i) or _given_first(tokens, i, bool(found.names))
+        parsed = (_family_first(tokens, i, bool(found.names))
+                  or _given_first(tokens, i, bool(found.names))
                   or _vancouver(tokens, i))
         lone_family = tokens[i].is_word and not tokens[i].punct
         if parsed is None and lone_family and _is_et_al(tokens, i + 1):

@@ -14,7 +14,7 @@ import numpy as np
 from citecheck.config import SourceSpec
 from citecheck.errors import SourceError
 from citecheck.index.encoders import Encoder
-from citecheck.index.manifest import Manifest, file_digest, load_manifest
+from citecheck.index.manifest import Manifest, file_digest, load_manifest, source_digest
 from citecheck.index.store import STORE_FILE, create_store, enable_search, write_term_counts
 from citecheck.index.swap import (
     recover_interrupted_swap,
@@ -125,13 +125,14 @@ def index_coverage(store_path: Path) -> dict[str, list[Any]]:
 
 def write_manifest(directory: Path, model: str, dimension: int, count: int,
                    sources: list[dict[str, Any]], vector_index: str,
-                   built_at: str | None = None) -> Manifest:
+                   built_at: str | None = None, complete: bool = False) -> Manifest:
+    """Write ``manifest.json``; ``complete`` declares the index a closed world."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
     manifest = Manifest(
         model=model, dimension=dimension, count=count, sources=sources,
         files={name: file_digest(directory / name) for name in (STORE_FILE, VECTORS_FILE)},
         built_at=built_at or now, updated_at=now, vector_index=vector_index,
-        coverage=index_coverage(directory / STORE_FILE),
+        coverage={**index_coverage(directory / STORE_FILE), "complete": complete},
     )
     manifest.save(directory)
     return manifest
@@ -139,7 +140,7 @@ def write_manifest(directory: Path, model: str, dimension: int, count: int,
 
 def source_summary(spec: SourceSpec, stats: ImportStats, written: WriteStats) -> dict[str, Any]:
     return {
-        "path": str(spec.path), "format": spec.format, "sha256": file_digest(spec.path)["sha256"],
+        "path": str(spec.path), "format": spec.format, "sha256": source_digest(spec.path),
         "records": stats.read, "skipped": stats.skipped, "skip_reasons": stats.reasons,
         **written.to_dict(),
     }
@@ -147,7 +148,8 @@ def source_summary(spec: SourceSpec, stats: ImportStats, written: WriteStats) ->
 
 def check_sources(sources: list[SourceSpec]) -> None:
     if not sources:
-        raise SourceError("no sources given: name at least one .bib or .jsonl file")
+        raise SourceError("no sources given: name at least one source file or directory "
+                          "(.bib, .jsonl, CSL-JSON, DBLP/ACL XML, arXiv/OpenAlex/Crossref dumps)")
     for spec in sources:  # fail before any work if a source is missing
         if not spec.path.exists():
             raise SourceError(f"source not found: {spec.path}")
@@ -161,11 +163,12 @@ def prepare_parent(directory: Path) -> None:
 
 
 def build_index(directory: Path, sources: list[SourceSpec], encoder: Encoder, *,
-                progress: Progress = _noop) -> Manifest:
+                progress: Progress = _noop, complete: bool = False) -> Manifest:
     """Build an index from sources into ``directory``, replacing any index there atomically.
 
     A record whose DOI, arXiv id or title+year+first author is already in the index
-    is a duplicate: the first source listed wins.
+    is a duplicate: the first source listed wins. ``complete`` declares that the sources
+    hold every real work of their domain, so verifiers treat a miss as ``not_found``.
     """
     check_sources(sources)
     directory = Path(directory)
@@ -176,7 +179,7 @@ def build_index(directory: Path, sources: list[SourceSpec], encoder: Encoder, *,
         try:
             with write_errors(directory):
                 staging.mkdir()
-                _build_in(staging, sources, encoder, progress)
+                _build_in(staging, sources, encoder, progress, complete)
                 swap_into_place(staging, directory)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -184,7 +187,7 @@ def build_index(directory: Path, sources: list[SourceSpec], encoder: Encoder, *,
 
 
 def _build_in(staging: Path, sources: list[SourceSpec], encoder: Encoder,
-              progress: Progress) -> None:
+              progress: Progress, complete: bool) -> None:
     create_store(staging / STORE_FILE).close()
     writer = StoreWriter(staging / STORE_FILE, update_existing=False)
     spool = EmbeddingSpool(staging / SPOOL_FILE, encoder.dimension)
@@ -204,7 +207,8 @@ def _build_in(staging: Path, sources: list[SourceSpec], encoder: Encoder,
     finally:
         spool.close()
     vectors.save(staging / VECTORS_FILE)
-    write_manifest(staging, encoder.name, encoder.dimension, count, summaries, vectors.kind)
+    write_manifest(staging, encoder.name, encoder.dimension, count, summaries, vectors.kind,
+                   complete=complete)
 
 
 def enable_search_on(writer: StoreWriter) -> None:

@@ -61,7 +61,13 @@ class Index:
                 f"index {directory} was built with encoder {manifest.model!r}, not "
                 f"{encoder.name!r}; {rebuild_hint(directory)} --encoder {encoder.name}"
             )
-        encoder = encoder or get_encoder(manifest.model)
+        if encoder is None:
+            try:
+                encoder = get_encoder(manifest.model)
+            except IndexMismatchError as exc:
+                raise IndexMismatchError(
+                    f"index {directory} was built with {exc}; {rebuild_hint(directory)}"
+                ) from None
         if encoder.dimension != manifest.dimension:
             raise IndexMismatchError(
                 f"index {directory} has dimension {manifest.dimension} but encoder "

@@ -27,7 +27,7 @@ class Manifest:
     built_at: str = ""
     updated_at: str = ""
     vector_index: str = "flat"
-    coverage: dict[str, list[Any]] = field(default_factory=dict)
+    coverage: dict[str, Any] = field(default_factory=dict)
     """Canonical venues and years present, so absence outside them is not called fabrication."""
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,3 +81,13 @@ def file_digest(path: Path) -> dict[str, Any]:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return {"size": path.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def source_digest(path: Path) -> str:
+    """SHA-256 of a source file, or of a directory source's file names, sizes and contents."""
+    if not path.is_dir():
+        return str(file_digest(path)["sha256"])
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        digest.update(f"{file.relative_to(path)}\0{file_digest(file)['sha256']}\n".encode())
+    return digest.hexdigest()

@@ -12,13 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from citecheck.errors import IndexError_
+from citecheck.errors import IndexError_, IndexWriteError
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
-
-
-class IndexWriteError(IndexError_):
-    """An index could not be written (disk full, no permission); the previous one is intact."""
 
 
 def sibling(directory: Path, tag: str) -> Path:
@@ -68,16 +64,20 @@ def remove_stale_staging(directory: Path) -> None:
 
 @contextmanager
 def writer_lock(directory: Path) -> Iterator[None]:
-    """One writer per index at a time, so two updates never publish over each other."""
+    """One writer at a time, so two updates never publish over each other.
+
+    The lock is on the parent directory itself: a lock file would be left
+    behind, and deleting one that another writer waits on breaks the lock.
+    """
     import fcntl
 
-    lock_path = directory.parent / f".{directory.name}.lock"
-    with write_errors(directory), lock_path.open("a") as handle:
+    with write_errors(directory):
+        handle = os.open(directory.parent, os.O_RDONLY)
+    try:
         fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
 
 
 def _exchange(first: Path, second: Path) -> bool:

@@ -142,7 +142,8 @@ def add_to_index(directory: Path, sources: list[SourceSpec], *, encoder: Encoder
             vectors.save(staging / VECTORS_FILE)
             summary.manifest = write_manifest(
                 staging, encoder.name, encoder.dimension, count, manifest.sources + summaries,
-                vectors.kind, built_at=manifest.built_at)
+                vectors.kind, built_at=manifest.built_at,
+                complete=bool(manifest.coverage.get("complete")))
     return summary
 
 
@@ -175,5 +176,5 @@ def remove_from_index(directory: Path, record_ids: list[str] | None = None, *,
                        or Path(str(entry.get("path"))).name != Path(source).name]
             summary.manifest = write_manifest(
                 staging, manifest.model, manifest.dimension, count, sources, vectors.kind,
-                built_at=manifest.built_at)
+                built_at=manifest.built_at, complete=bool(manifest.coverage.get("complete")))
     return summary

@@ -1,0 +1,65 @@
+"""The CRF that redraws unmarked title/venue boundaries, and the rules it must not override."""
+
+from importlib import resources
+
+from citecheck.extract.crf import MODEL_NAME, labelled_runs
+from citecheck.extract.references import parse_reference
+
+
+def test_comma_separated_book_title_keeps_its_comma_parts() -> None:
+    fields = parse_reference("Coakley, Sarah, Powers and Submissions: Spirituality, Philosophy "
+                             "and Gender, Oxford: Blackwell, 2002.")
+    assert fields.title == "Powers and Submissions: Spirituality, Philosophy and Gender"
+
+
+def test_chicago_title_before_a_parenthesised_imprint() -> None:
+    fields = parse_reference("Paul Saurette, The Kantian Imperative: Humiliation, Common Sense, "
+                             "Politics (Toronto: University of Toronto Press, 2005).")
+    assert fields.title == "The Kantian Imperative: Humiliation, Common Sense, Politics"
+    assert fields.year == 2005
+
+
+def test_final_acronym_stays_the_venue_in_apa_without_volume() -> None:
+    fields = parse_reference("Abnar, S., Dehghani, M., Neyshabur, B., & Sedghi, H. (2022). "
+                             "Exploring the Limits of Large Scale Pre-training. ICLR.")
+    assert fields.title == "Exploring the Limits of Large Scale Pre-training"
+    assert fields.venue == "ICLR"
+
+
+def test_emphasised_title_with_by_list_is_left_to_the_rules() -> None:
+    fields = parse_reference("*Deep Residual Learning for Image Recognition* by K. He, X. Zhang, "
+                             "S. Ren, J. Sun (CVPR 2016)")
+    assert fields.title == "Deep Residual Learning for Image Recognition"
+    assert fields.venue == "CVPR"
+    assert len(fields.authors) == 4
+
+
+def test_quoted_title_after_et_al_is_left_to_the_rules() -> None:
+    fields = parse_reference('Vaswani et al., "Attention Is All You Need", NeurIPS 2017')
+    assert fields.title == "Attention Is All You Need"
+    assert fields.venue == "NeurIPS"
+    assert fields.year == 2017
+
+
+def test_title_never_starts_inside_the_rule_author_list() -> None:
+    fields = parse_reference("Cheng Sun, Min Sun, and Hwann-Tzong Chen. HoHoNet: 360 Indoor "
+                             "Holistic Understanding With Latent Horizontal Features. In CVPR, "
+                             "2021.")
+    assert fields.title == ("HoHoNet: 360 Indoor Holistic Understanding With Latent Horizontal "
+                            "Features")
+
+
+def test_runs_cover_the_text_with_character_offsets() -> None:
+    text = "Kaisse, E. M. (1983). The syntax of auxiliary reduction. Language, 59, 93-122."
+    runs = labelled_runs(text)
+    assert runs[0][0] == "author" and text[runs[0][1]:runs[0][2]] == "Kaisse, E. M."
+    assert ("date", text.index("(1983)"), text.index("(1983)") + len("(1983).")) in runs
+
+
+def test_lone_surrogates_do_not_break_the_tagger() -> None:
+    assert labelled_runs("Smith, J. (2020). Title \udcff here. Journal, 1, 2-3.")
+
+
+def test_bundled_model_is_under_two_megabytes() -> None:
+    model = resources.files("citecheck.models").joinpath(MODEL_NAME)
+    assert len(model.read_bytes()) < 2_000_000
