@@ -156,6 +156,7 @@ def display_name(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=65536)
 def family_name(name: str) -> str:
     """The family name of a person's name in "First Last" or "Last, First" form."""
     name = strip_dblp_suffix(" ".join(name.split()))
