@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,23 +34,30 @@ CLOSED_WORLD_OPTION = click.option(
 )
 
 
-def _progress_bar() -> Any:
-    """A build-progress callback drawing tqdm bars on stderr."""
+@contextmanager
+def _progress_bar(label: str = "indexing records", unit: str = "rec") -> Iterator[Any]:
+    """A progress callback ``(stage, done, total)`` drawing one tqdm bar on stderr.
+
+    The bar appears with the first progress, so an error before any work stays one line.
+    """
     from tqdm import tqdm
 
-    bars: dict[str, Any] = {}
+    bars: list[Any] = []
 
     def progress(stage: str, done: int, total: int | None) -> None:
-        if stage not in bars:
-            label = {"read": "reading records", "embed": "embedding"}.get(stage, stage)
-            bars[stage] = tqdm(total=total, desc=label, unit="rec", file=sys.stderr,
-                               leave=False, dynamic_ncols=True)
-        bar = bars[stage]
-        bar.update(done - bar.n)
-        if total is not None and done >= total:
-            bar.close()
+        if not bars:
+            bars.append(tqdm(desc=label, unit=unit, file=sys.stderr, leave=False,
+                             dynamic_ncols=True))
+        bar = bars[0]
+        if total is not None and bar.total != total:
+            bar.total = total
+        bar.update(max(0, done - bar.n))
 
-    return progress
+    try:
+        yield progress
+    finally:
+        for bar in bars:
+            bar.close()
 
 
 def open_verifier(index_dir: Path | None, closed_world: bool | None = None,
@@ -62,8 +71,9 @@ def open_verifier(index_dir: Path | None, closed_world: bool | None = None,
         index_dir = default_index_dir()
         if not (index_dir / "manifest.json").exists():
             click.echo(f"building the default index in {index_dir} (first run only)…", err=True)
-            build_index(index_dir, default_sources(), get_encoder(DEFAULT_ENCODER),
-                        progress=_progress_bar())
+            with _progress_bar() as progress:
+                build_index(index_dir, default_sources(), get_encoder(DEFAULT_ENCODER),
+                            progress=progress)
     resolver = None
     if online:
         from citecheck.config import cache_dir
@@ -195,8 +205,9 @@ def index_build(sources: tuple[Path, ...], index_dir: Path | None, source_format
 
     specs = [SourceSpec(path, source_format) for path in sources] or default_sources()
     target = index_dir or default_index_dir()
-    manifest = build_index(target, specs, get_encoder(encoder), progress=_progress_bar(),
-                           complete=complete)
+    with _progress_bar() as progress:
+        manifest = build_index(target, specs, get_encoder(encoder), progress=progress,
+                               complete=complete)
     click.echo(f"built {target}: {manifest.count} records, encoder {manifest.model}, "
                f"{manifest.vector_index} vectors")
     for source in manifest.sources:
@@ -231,8 +242,9 @@ def index_add(sources: tuple[Path, ...], index_dir: Path | None, source_format: 
     from citecheck.index.update import add_to_index
 
     target = index_dir or default_index_dir()
-    summary = add_to_index(target, [SourceSpec(path, source_format) for path in sources],
-                           progress=_progress_bar())
+    with _progress_bar() as progress:
+        summary = add_to_index(target, [SourceSpec(path, source_format) for path in sources],
+                               progress=progress)
     click.echo(f"updated {target}: {summary.added} added, {summary.updated} updated, "
                f"{summary.unchanged} unchanged, {summary.duplicates} duplicates; "
                f"{summary.manifest.count} records")
@@ -290,10 +302,10 @@ def batch(input_file: Path, output: Path, index_dir: Path | None, workers: int,
     # be set from the main thread (not so when a test drives the command in a thread).
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, interrupt)
-    progress = _progress_bar()
     try:
-        result = run_batch(verifier, input_file, output, workers=workers,
-                           progress=lambda done, total: progress("verifying", done, total))
+        with _progress_bar("verifying", unit="line") as progress:
+            result = run_batch(verifier, input_file, output, workers=workers,
+                               progress=lambda done, total: progress("verifying", done, total))
     except KeyboardInterrupt:
         click.echo(f"citecheck: interrupted; completed lines are in {output}, rerun the same "
                    "command to resume", err=True)

@@ -101,6 +101,8 @@ class Coverage:
     def covers(self, fields: CitedFields, venues: VenueTable) -> tuple[bool, str]:
         if self.complete:
             return True, ""
+        if fields.year is None and not fields.venue:
+            return False, "no year or venue tells whether the index should hold it"
         if fields.year is not None and self.years and fields.year not in self.years:
             return False, f"the index holds no records from {fields.year}"
         if fields.venue:

@@ -241,6 +241,10 @@ def _ends_name(tokens: list[_Token], j: int) -> bool:
     if j >= len(tokens):
         return True
     core = tokens[j].core
+    if core == "y" and 0 < j < len(tokens) - 1 and tokens[j - 1].is_word \
+            and not tokens[j - 1].punct and tokens[j + 1].is_word \
+            and (tokens[j + 1].punct or _ends_name(tokens, j + 2)):
+        return False  # a Spanish double family name: "Blaise Agüera y Arcas"
     return core in AND_WORDS or bool(_NAME_BREAK.match(core))
 
 
