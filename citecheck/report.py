@@ -82,12 +82,23 @@ def render_text(report: Report, *, colour: bool = False) -> str:
     def paint(verdict: str, text: str) -> str:
         return f"\033[{_COLOURS[verdict]}m{text}\033[0m" if colour else text
 
+    # In-text citations linked to a reference entry share its verdict: list them under it.
+    cited_as: dict[int, list[str]] = {}
+    for result in report.results:
+        if result.citation.links_to is not None:
+            cited_as.setdefault(result.citation.links_to, []).append(result.citation.text)
     lines = [f"{report.source}: {len(report.results)} citation(s), index {report.index.path} "
              f"({report.index.records} records)", ""]
-    for number, result in enumerate(report.results, 1):
+    number = 0
+    for position, result in enumerate(report.results):
+        if result.citation.links_to is not None:
+            continue
+        number += 1
         label = paint(result.verdict, f"{_LABELS[result.verdict]:<12}")
         lines.append(f"{number:>3}. {label} {result.confidence:.2f}  [{result.citation.kind}] "
                      f"{_shorten(result.citation.text)}")
+        if position in cited_as:
+            lines.append(f"       cited in the text as {_shorten(', '.join(cited_as[position]), 80)}")
         if result.record is not None and result.verdict == "verified":
             lines.append(f"       = {_shorten(_record_line(result))}")
         for mismatch in result.mismatches:
@@ -101,8 +112,10 @@ def render_text(report: Report, *, colour: bool = False) -> str:
                              f"{_shorten(suggestion.record.title, 80)} "
                              f"({suggestion.record.year}, {suggestion.record.venue or 'n/a'})")
     summary = report.summary
+    linked = sum(len(texts) for texts in cited_as.values())
+    note = f"; {linked} of them in-text, listed under their entries" if linked else ""
     lines += ["", "summary: " + ", ".join(f"{summary[v]} {v}" for v in VERDICTS)
-              + f" (of {summary['total']})"]
+              + f" (of {summary['total']} citations{note})"]
     return "\n".join(lines)
 
 
