@@ -177,14 +177,6 @@ def family_name(name: str) -> str:
     return " ".join(family)
 
 
-def given_initials(name: str) -> str:
-    """Initials of the given names ("Ashish Vaswani" -> "a")."""
-    name = display_name(name)
-    family = family_name(name)
-    given = name[: len(name) - len(family)] if name.endswith(family) else ""
-    return "".join(part[0] for part in re.split(r"[\s.\-]+", normalize_text(given)) if part)
-
-
 def normalize_doi(value: str | None) -> str | None:
     """Canonical DOI: lower case, no resolver prefix, no trailing punctuation."""
     if not value:

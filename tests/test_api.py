@@ -29,3 +29,16 @@ def test_venue_aliases_are_data() -> None:
     venues = json.loads((data_dir() / "venues.json").read_text(encoding="utf-8"))["venues"]
     names = [v["canonical"] for v in venues]
     assert len(names) == len(set(names)) and "NeurIPS" in names
+
+
+def test_extraction_only_reports_documented_kinds() -> None:
+    from citecheck.extract import extract
+    from citecheck.extract.types import KINDS
+
+    from conftest import FIXTURES
+
+    for answer in sorted((FIXTURES / "answers").glob("*.*")):
+        if answer.suffix == ".json":
+            continue
+        for citation in extract(answer.read_text(encoding="utf-8", errors="replace")):
+            assert citation.kind in KINDS, (answer.name, citation.kind)

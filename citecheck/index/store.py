@@ -67,16 +67,6 @@ def write_term_counts(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE temp.records_vocab")
 
 
-def record_row(rid: int, record: Record) -> dict[str, object]:
-    return {
-        "rid": rid, "id": record.id, "title": record.title,
-        "authors": json.dumps(record.authors, ensure_ascii=False),
-        "family_names": " ".join(record.family_names), "year": record.year,
-        "venue": record.venue, "doi": record.doi, "arxiv": record.arxiv, "url": record.url,
-        "type": record.type, "source": record.source, "content_hash": record.content_hash(),
-    }
-
-
 def _row_to_record(row: tuple[object, ...]) -> Record:
     _, rid_id, title, authors, year, venue, doi, arxiv, url, kind, source = row
     return Record(
