@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 
 from citecheck.extract.types import CitedFields
 from citecheck.index import Index
-from citecheck.records import Record, arxiv_from_doi, family_name
+from citecheck.records import Record, arxiv_from_doi, family_name, title_key
 
 # Reciprocal rank fusion constant from Cormack et al. (2009); insensitive in 20..100.
 RRF_K = 60
 CHANNEL_DEPTH = 20
 SHORTLIST = 10
+# Lexical hits checked for the verbatim cited title before paying for the dense channel.
+EXACT_CHECK = 3
 # An exact identifier hit outranks any text match.
 IDENTIFIER_BONUS = 1.0
 
@@ -52,18 +54,42 @@ def _fuse(scores: dict[int, float], channels: dict[int, dict[str, int]], channel
         channels.setdefault(rid, {})[channel] = rank
 
 
+def _exact_title_hit(index: Index, fields: CitedFields, rids: list[int]) -> bool:
+    """One of ``rids`` carries exactly the cited title (so the dense channel can add nothing)."""
+    if not fields.title or not rids:
+        return False
+    key = title_key(fields.title)
+    return any(title_key(record.title) == key for record in index.store.get(rids).values())
+
+
 def retrieve_many(index: Index, queries: list[tuple[CitedFields, str]],
                   *, shortlist: int = SHORTLIST) -> list[list[Candidate]]:
-    """Fused candidate lists for many citations, embedding all queries in one batch."""
+    """Fused candidate lists for many citations.
+
+    Identifier and lexical channels run first; the dense channel (an encoder pass, the
+    costly step) runs only for citations whose title they did not find verbatim, and
+    embeds all of those in one batch.
+    """
     texts = [query_text(fields, raw) for fields, raw in queries]
-    dense = index.vectors.search(index.encoder.encode_batch(texts), CHANNEL_DEPTH) if texts else []
-    results = []
-    for (fields, _raw), text, dense_hits in zip(queries, texts, dense, strict=True):
+    fused: list[tuple[dict[int, float], dict[int, dict[str, int]]]] = []
+    needs_dense: list[int] = []
+    for position, ((fields, _raw), text) in enumerate(zip(queries, texts, strict=True)):
         scores: dict[int, float] = {}
         channels: dict[int, dict[str, int]] = {}
-        _fuse(scores, channels, "identifier", identifier_hits(index, fields), IDENTIFIER_BONUS)
-        _fuse(scores, channels, "lexical", [rid for rid, _ in index.store.search(text, CHANNEL_DEPTH)])
-        _fuse(scores, channels, "dense", [rid for rid, _ in dense_hits])
+        ids = identifier_hits(index, fields)
+        lexical = [rid for rid, _ in index.store.search(text, CHANNEL_DEPTH)]
+        _fuse(scores, channels, "identifier", ids, IDENTIFIER_BONUS)
+        _fuse(scores, channels, "lexical", lexical)
+        fused.append((scores, channels))
+        if not _exact_title_hit(index, fields, ids + lexical[:EXACT_CHECK]):
+            needs_dense.append(position)
+    if needs_dense:
+        vectors = index.encoder.encode_batch([texts[p] for p in needs_dense])
+        for position, hits in zip(needs_dense, index.vectors.search(vectors, CHANNEL_DEPTH),
+                                  strict=True):
+            _fuse(*fused[position], "dense", [rid for rid, _ in hits])
+    results = []
+    for scores, channels in fused:
         best = sorted(scores, key=scores.__getitem__, reverse=True)[:shortlist]
         records = index.store.get(best)
         results.append([Candidate(records[rid], scores[rid], channels[rid])
