@@ -155,6 +155,17 @@ class Store:
             query = self._selective_query(query)
             if not query:
                 return []
+            words = query.split(" OR ")
+            if len(words) >= MIN_QUERY_TERMS:
+                # Scoring is the cost: an AND of the rarest words matches a handful of
+                # documents where their OR matches thousands in a large index. Fall back
+                # to the OR when no document has them all (a garbled or invented title).
+                rows = self._ranked(" AND ".join(words[:MIN_QUERY_TERMS]), limit)
+                if rows:
+                    return rows
+        return self._ranked(query, limit)
+
+    def _ranked(self, query: str, limit: int) -> list[tuple[int, float]]:
         try:
             rows = self.conn.execute(
                 "SELECT rowid, bm25(records_fts) FROM records_fts WHERE records_fts MATCH ? "
