@@ -72,10 +72,11 @@ def title_similarity(cited: str | None, expected: str | None) -> float:
     a, b = normalize_text(cited), normalize_text(expected)
     if not a or not b:
         return 0.0
-    if title_key(cited) == title_key(expected):
+    cited_key = title_key(cited)
+    if cited_key == title_key(expected):
         return 1.0
     main_title = title_key(expected.split(":")[0]) if ":" in expected else ""
-    if main_title and len(main_title) >= 12 and title_key(cited) == main_title:
+    if main_title and len(main_title) >= 12 and cited_key == main_title:
         return 1.0
     # Capped below 1 so that any real difference stays a (near-miss) title mismatch.
     similarity = max(fuzz.ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", ""))) / 100

@@ -24,21 +24,22 @@ def data_dir() -> Path:
                       f"and {PROJECT_ROOT / 'data'}); reinstall citecheck")
 
 
+def _user_cache() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "citecheck"
+
+
 def default_index_dir() -> Path:
     """$CITECHECK_INDEX, else indexes/default in a checkout, else the user cache."""
     if os.environ.get("CITECHECK_INDEX"):
         return Path(os.environ["CITECHECK_INDEX"])
     if (PROJECT_ROOT / "pyproject.toml").is_file():
         return PROJECT_ROOT / "indexes" / "default"
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return cache / "citecheck" / "indexes" / "default"
+    return _user_cache() / "indexes" / "default"
 
 
 def cache_dir() -> Path:
     """$CITECHECK_CACHE, else ~/.cache/citecheck: the online-lookup cache lives here."""
-    base = os.environ.get("CITECHECK_CACHE")
-    path = Path(base) if base else Path(
-        os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "citecheck"
+    path = Path(os.environ.get("CITECHECK_CACHE") or _user_cache())
     path.mkdir(parents=True, exist_ok=True)
     return path
 

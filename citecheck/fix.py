@@ -12,13 +12,15 @@ from citecheck.formatting import (
     format_reference,
     render_like,
 )
-from citecheck.guard import ANNOTATION, REPLACE_MIN_SCORE
 from citecheck.report import Report
-from citecheck.verdict import MISMATCH, NOT_FOUND, CitationResult
+from citecheck.verdict import (
+    MISMATCH,
+    NOT_FOUND,
+    UNVERIFIED_MARK,
+    CitationResult,
+    grounded_replacement,
+)
 
-# The same threshold and mark as the RAG guard: a suggestion replaces a citation only
-# when it is the real paper behind a garbled one, never a different paper.
-UNVERIFIED_MARK = ANNOTATION
 FIXABLE_KINDS = ("reference", "bibtex")
 
 
@@ -82,8 +84,8 @@ def fix_text(text: str, report: Report) -> tuple[str, list[Change]]:
             if after and after != before:
                 edits.append(Change((start, end), "corrected", before, after))
         elif result.verdict == NOT_FOUND:
-            best = result.suggestions[0] if result.suggestions else None
-            if best is not None and best.score >= REPLACE_MIN_SCORE:
+            best = grounded_replacement(result)
+            if best is not None:
                 after = render_like(best.record, before, key=result.citation.key)
                 edits.append(Change((start, end), "replaced", before,
                                     f"{after} [replaced unverified citation]"))

@@ -12,18 +12,19 @@ from citecheck.extract import Citation
 from citecheck.formatting import render_like
 from citecheck.records import Record
 from citecheck.report import Report
-from citecheck.verdict import FLAGGED, VERIFIED, CitationResult
+from citecheck.verdict import (
+    FLAGGED,
+    REPLACE_MIN_SCORE,
+    UNVERIFIED_MARK,
+    VERIFIED,
+    CitationResult,
+    grounded_replacement,
+)
 from citecheck.verifier import Verifier
 
 Mode = Literal["annotate", "remove", "replace"]
 MODES: tuple[Mode, ...] = ("annotate", "remove", "replace")
-ANNOTATION = "[citation not verified]"
-# A suggestion's score is verdict._closeness: 0.75·title + 0.2·authors + 0.05·identifier.
-# On HALLMARK dev (1,119 entries against the bench-hallmark index) every flagged citation
-# whose top suggestion scored >= 0.80 was a garbled rendering of that very paper (near-miss
-# title, wrong year, venue or authors); hybrid fabrications (a real title spliced with other
-# authors) scored up to 0.79. 0.85 keeps a margin above them.
-REPLACE_MIN_SCORE = 0.85
+ANNOTATION = UNVERIFIED_MARK
 # A citation "is" a retrieved document when their titles are the same title by the measure
 # compare.py uses to tell the same title from a near miss.
 SOURCE_TITLE_MATCH = SAME_TITLE
@@ -119,8 +120,8 @@ def _edit(result: CitationResult, mode: Mode, min_score: float,
     # carries the annotation or the replacement: annotating both would only add clutter.
     if citation.links_to is not None:
         return None
-    best = result.suggestions[0] if result.suggestions else None
-    if mode == "replace" and best is not None and best.score >= min_score:
+    best = grounded_replacement(result, min_score) if mode == "replace" else None
+    if best is not None:
         return render_like(best.record, citation.text), GuardChange(
             citation.text, citation.span, result.verdict, "replaced", best.record, best.score)
     return f"{citation.text} {ANNOTATION}", GuardChange(citation.text, citation.span,

@@ -54,12 +54,12 @@ def _fuse(scores: dict[int, float], channels: dict[int, dict[str, int]], channel
         channels.setdefault(rid, {})[channel] = rank
 
 
-def _exact_title_hit(index: Index, fields: CitedFields, rids: list[int]) -> bool:
+def _has_exact_title(fields: CitedFields, records: dict[int, Record], rids: list[int]) -> bool:
     """One of ``rids`` carries exactly the cited title (so the dense channel can add nothing)."""
-    if not fields.title or not rids:
+    if not fields.title:
         return False
     key = title_key(fields.title)
-    return any(title_key(record.title) == key for record in index.store.get(rids).values())
+    return any(rid in records and title_key(records[rid].title) == key for rid in rids)
 
 
 def retrieve_many(index: Index, queries: list[tuple[CitedFields, str]],
@@ -72,6 +72,7 @@ def retrieve_many(index: Index, queries: list[tuple[CitedFields, str]],
     """
     texts = [query_text(fields, raw) for fields, raw in queries]
     fused: list[tuple[dict[int, float], dict[int, dict[str, int]]]] = []
+    fetched: list[dict[int, Record]] = []
     needs_dense: list[int] = []
     for position, ((fields, _raw), text) in enumerate(zip(queries, texts, strict=True)):
         scores: dict[int, float] = {}
@@ -81,7 +82,10 @@ def retrieve_many(index: Index, queries: list[tuple[CitedFields, str]],
         _fuse(scores, channels, "identifier", ids, IDENTIFIER_BONUS)
         _fuse(scores, channels, "lexical", lexical)
         fused.append((scores, channels))
-        if not _exact_title_hit(index, fields, ids + lexical[:EXACT_CHECK]):
+        checked = ids + lexical[:EXACT_CHECK]
+        records = index.store.get(checked)
+        fetched.append(records)
+        if not _has_exact_title(fields, records, checked):
             needs_dense.append(position)
     if needs_dense:
         vectors = index.encoder.encode_batch([texts[p] for p in needs_dense])
@@ -89,9 +93,10 @@ def retrieve_many(index: Index, queries: list[tuple[CitedFields, str]],
                                   strict=True):
             _fuse(*fused[position], "dense", [rid for rid, _ in hits])
     results = []
-    for scores, channels in fused:
+    for (scores, channels), records in zip(fused, fetched, strict=True):
         best = sorted(scores, key=scores.__getitem__, reverse=True)[:shortlist]
-        records = index.store.get(best)
+        # Records already read for the exact-title check are not read again.
+        records.update(index.store.get([rid for rid in best if rid not in records]))
         results.append([Candidate(records[rid], scores[rid], channels[rid])
                         for rid in best if rid in records])
     return results

@@ -99,13 +99,17 @@ def latex_to_text(text: str) -> str:
 @lru_cache(maxsize=262144)
 def normalize_text(text: str) -> str:
     """Lower-case, accent-free, punctuation-free text for comparison."""
-    text = latex_to_text(text)
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # Hyphenation and punctuation differ between styles ("Pre-training" / "Pretraining"
     # are handled by the fuzzy comparison; here they just become spaces).
+    return _NON_WORD.sub(" ", _fold(text)).replace("_", " ").strip()
+
+
+def _fold(text: str) -> str:
+    """LaTeX and HTML entities decoded, accents stripped, case folded."""
+    decomposed = unicodedata.normalize("NFKD", latex_to_text(text))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = stripped.replace("ß", "ss").replace("ø", "o").replace("ł", "l").replace("æ", "ae")
-    return _NON_WORD.sub(" ", stripped.casefold()).replace("_", " ").strip()
+    return stripped.casefold()
 
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
@@ -119,11 +123,8 @@ def title_key(title: str) -> str:
     Two renderings of one title share a key; "Chain-of-Thought" and "Chain of Thought"
     do not (HALLMARK counts such edits as near-miss titles).
     """
-    text = _DASHES.sub("-", latex_to_text(title))
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    words = _NOT_TITLE_CHAR.sub(" ", stripped).replace("_", " ").split()
-    return " ".join(w for w in (w.strip("-") for w in words) if w).replace(" - ", " ")
+    words = _NOT_TITLE_CHAR.sub(" ", _DASHES.sub("-", _fold(title))).replace("_", " ").split()
+    return " ".join(w for w in (w.strip("-") for w in words) if w)
 
 
 def strip_dblp_suffix(name: str) -> str:

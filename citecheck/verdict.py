@@ -30,6 +30,14 @@ FLAGGED = (MISMATCH, NOT_FOUND)
 SUGGESTIONS = 3
 # Candidates compared field by field (the rest of the fused shortlist only feeds recall).
 FULL_COMPARISONS = 4
+# The mark left on a flagged citation that no real record may replace.
+UNVERIFIED_MARK = "[citation not verified]"
+# A suggestion's score is _closeness: 0.75·title + 0.2·authors + 0.05·identifier.
+# On HALLMARK dev (1,119 entries against the bench-hallmark index) every flagged citation
+# whose top suggestion scored >= 0.80 was a garbled rendering of that very paper (near-miss
+# title, wrong year, venue or authors); hybrid fabrications (a real title spliced with other
+# authors) scored up to 0.79. 0.85 keeps a margin above them.
+REPLACE_MIN_SCORE = 0.85
 # A near-miss title counts as the same work only when most cited authors agree.
 NEAR_TITLE_AUTHOR_OVERLAP = 0.5
 
@@ -158,6 +166,14 @@ def _closeness(comparison: Comparison, fields: CitedFields) -> float:
     if fields.title:
         return 0.75 * title + 0.2 * authors + 0.05 * ids
     return 0.6 * ids + 0.4 * authors
+
+
+def grounded_replacement(result: CitationResult,
+                         min_score: float = REPLACE_MIN_SCORE) -> Suggestion | None:
+    """The real record that may stand in for a flagged citation, or None: a different
+    paper is never swapped in, so only a suggestion at ``min_score`` or above qualifies."""
+    best = result.suggestions[0] if result.suggestions else None
+    return best if best is not None and best.score >= min_score else None
 
 
 def _suggestions(ranked: list[tuple[float, Comparison]]) -> list[Suggestion]:

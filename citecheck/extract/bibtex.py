@@ -35,8 +35,8 @@ FIELD_LINE = re.compile(r"^\s{0,20}([A-Za-z][\w-]{0,30})\s{0,5}=\s{0,5}(.{0,2000
 HEADER = re.compile(r"@([A-Za-z]{2,20})\s{0,5}[{(]\s{0,5}([^,\n]{0,200}),")
 
 
-def _lenient_fields(entry_text: str) -> tuple[str, str, dict[str, str]] | None:
-    """(type, key, fields) read line by line, for entries whose braces do not balance.
+def _lenient_entry(entry_text: str) -> tuple[str, CitedFields] | None:
+    """(key, fields) read line by line, for entries whose braces do not balance.
 
     Generated BibTeX often breaks on one value ("R{\\'e"); the other fields are still
     worth checking, and one field per line is how nearly all BibTeX is written.
@@ -52,7 +52,9 @@ def _lenient_fields(entry_text: str) -> tuple[str, str, dict[str, str]] | None:
         if value[-1:] in "}\"":
             value = value[:-1]
         fields[match.group(1).lower()] = value.replace("{", "").replace("}", "")
-    return (header.group(1).lower(), header.group(2).strip(), fields) if fields else None
+    if not fields:
+        return None
+    return _cited(header.group(2).strip(), fields, header.group(1).lower())
 
 
 def _cited(key: str, raw: dict[str, str], entry_type: str) -> tuple[str, CitedFields]:
@@ -86,7 +88,8 @@ def fields_from_bibtex(entry_text: str) -> tuple[str | None, CitedFields] | None
 
 
 def find_bibtex(text: str) -> list[Citation]:
-    """Every complete ``@type{key, ...}`` entry, parsed by bibtexparser."""
+    """Every ``@type{key, ...}`` entry: parsed by bibtexparser, or line by line when its
+    braces do not balance."""
     starts = [m for m in ENTRY_START.finditer(text) if m.group(1).lower() not in SKIPPED_TYPES]
     if not starts:
         return []
@@ -99,22 +102,20 @@ def find_bibtex(text: str) -> list[Citation]:
         end = closing.get(match.end() - 1)
         if end is None:
             end = _unbalanced_entry_end(text, match.start())
-            lenient = _lenient_fields(text[match.start():end]) if end else None
-            if end is None or lenient is None:
+            if end is None:
                 continue
-            entry_type, key, raw = lenient
-            found.append(Citation(text[match.start():end], (match.start(), end), "bibtex",
-                                  _cited(key, raw, entry_type)[1], key=key))
-            position = end
+            parsed = _lenient_entry(text[match.start():end])
+        elif end - match.start() > MAX_ENTRY_CHARS:
             continue
-        if end - match.start() > MAX_ENTRY_CHARS:
-            continue
-        parsed = fields_from_bibtex(text[match.start():end])
+        else:
+            parsed = fields_from_bibtex(text[match.start():end])
         if parsed is not None:
             key, fields = parsed
             found.append(Citation(text[match.start():end], (match.start(), end), "bibtex",
                                   fields, key=key))
-        position = end
+            position = end
+        elif match.end() - 1 in closing:
+            position = end
     return found
 
 
