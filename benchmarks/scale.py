@@ -1,12 +1,14 @@
 """Scale benchmark: build rate, memory, size, latency, ANN recall and references/s at 100 k-1 M.
 
-No real dump beyond HALLMARK's ~1.5 k records is present under ../shared/data, so
-the corpus is synthetic: titles, names, venues and years sampled and recombined
-from the real fields of hallmark/*.jsonl (VALID entries) and the AnyStyle XML.
+The corpus is the first N records of a real dump when one is under ../shared/data
+(DBLP XML, the arXiv snapshot, OpenAlex or Crossref files, ACL Anthology XML: see
+``find_real_dump``) or given with ``--dump``. Otherwise it is synthetic, and the
+script says so: titles, names, venues and years sampled and recombined from the real
+fields of hallmark/*.jsonl (VALID entries) and the AnyStyle XML.
 Every figure is compared with the naive baseline, a rapidfuzz scan over all titles.
 Each size runs in its own subprocess so peak-RSS figures stay separate.
 
-    .venv/bin/python benchmarks/scale.py [--sizes 100000,1000000] [--encoder static]
+    .venv/bin/python benchmarks/scale.py [--sizes 100000,1000000] [--encoder static] [--dump PATH]
 """
 
 from __future__ import annotations
@@ -122,11 +124,36 @@ def synthetic_records(count: int, seed: int = 0) -> Iterator[dict[str, Any]]:
                "type": "article"}
 
 
-def write_jsonl(path: Path, count: int, seed: int = 0) -> Path:
-    with path.open("w", encoding="utf-8") as handle:
-        for record in synthetic_records(count, seed):
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return path
+# Where the big catalogues' dumps are found under ../shared/data, by the names their
+# publishers give them; directories are read whole by the ACL/OpenAlex/Crossref importers.
+DUMP_PATTERNS = ("dblp*.xml.gz", "dblp*.xml", "arxiv-metadata-oai-snapshot*.json*",
+                 "openalex*", "crossref*", "acl-anthology*")
+
+
+def find_real_dump(root: Path = SHARED) -> Path | None:
+    """The first large real dump under ``root`` (two levels deep), if there is one."""
+    for pattern in DUMP_PATTERNS:
+        for depth in ("", "*/", "*/*/"):
+            for path in sorted(root.glob(depth + pattern)):
+                return path
+    return None
+
+
+def dump_records(dump: Path, count: int) -> Iterator[dict[str, Any]]:
+    """The first ``count`` records of a real dump that have a title, in the JSONL schema."""
+    from citecheck.sources import read_records
+
+    taken = 0
+    for record in read_records(dump):
+        if taken >= count:
+            return
+        if len(record.title.split()) >= 3:
+            taken += 1
+            yield record.to_dict()
+
+
+def corpus_records(count: int, dump: Path | None, seed: int = 0) -> Iterator[dict[str, Any]]:
+    return dump_records(dump, count) if dump else synthetic_records(count, seed)
 
 
 def _initials(name: str) -> str:
@@ -149,7 +176,8 @@ def perturb_title(title: str, rng: random.Random) -> str:
 
 def render_reference(record: dict[str, Any], title: str, rng: random.Random) -> str:
     """A plain-text reference to ``record`` (with its cited ``title``) in one of four styles."""
-    authors, year, venue = record["authors"], record["year"], record["venue"]
+    authors = record.get("authors") or ["Anonymous"]
+    year, venue = record.get("year") or "n.d.", record.get("venue") or "Preprint"
     style = rng.randrange(4)
     if style == 0:
         return f"{', '.join(authors)}. {title}. In {venue}, {year}."
@@ -164,23 +192,26 @@ def render_reference(record: dict[str, Any], title: str, rng: random.Random) -> 
 
 @dataclass
 class Query:
-    rid: int
-    """The record's rid: records are written in order and none is a duplicate."""
+    line: int
+    """The record's line in the corpus."""
+    record_id: str
     title: str
     reference: str
 
 
-def write_corpus(path: Path, count: int, queries: int, seed: int = 0) -> list[Query]:
+def write_corpus(path: Path, count: int, queries: int, dump: Path | None = None,
+                 seed: int = 0) -> list[Query]:
     """Write ``count`` records as JSONL; return perturbed references to ``queries`` of them."""
     rng = random.Random(seed + 1)
     chosen = set(rng.sample(range(count), min(queries, count)))
     sample: list[Query] = []
     with path.open("w", encoding="utf-8") as handle:
-        for number, record in enumerate(synthetic_records(count, seed)):
+        for number, record in enumerate(corpus_records(count, dump, seed)):
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             if number in chosen:
                 title = perturb_title(record["title"], rng)
-                sample.append(Query(number, title, render_reference(record, title, rng)))
+                sample.append(Query(number, record["id"], title,
+                                    render_reference(record, title, rng)))
     rng.shuffle(sample)
     return sample
 
@@ -195,7 +226,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def exact_top_k(corpus: Path, encoder: Any, queries: np.ndarray, k: int) -> np.ndarray:
-    """Exact top-k rids by brute force over freshly encoded records (the ANN's ground truth)."""
+    """Exact top-k corpus lines by brute force over freshly encoded records (the ANN's truth)."""
     from citecheck.index.vectors import record_text
     from citecheck.records import Record
 
@@ -226,18 +257,29 @@ def exact_top_k(corpus: Path, encoder: Any, queries: np.ndarray, k: int) -> np.n
     return best_rids
 
 
+def corpus_ids(corpus: Path, lines: set[int]) -> dict[int, str]:
+    """The record ids on the given lines of the corpus."""
+    ids = {}
+    with corpus.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle):
+            if number in lines:
+                ids[number] = json.loads(line)["id"]
+    return ids
+
+
 def as_text(references: list[str]) -> str:
     return "References\n\n" + "\n".join(f"[{n}] {ref}" for n, ref in enumerate(references, 1))
 
 
-def measure_citecheck(size: int, encoder_name: str, workdir: Path, queries: int) -> dict[str, Any]:
+def measure_citecheck(size: int, encoder_name: str, workdir: Path, queries: int,
+                      dump: Path | None) -> dict[str, Any]:
     from citecheck.config import SourceSpec
     from citecheck.index.build import build_index
     from citecheck.index.encoders import get_encoder
     from citecheck.verifier import Verifier
 
     corpus = workdir / f"corpus-{size}.jsonl"
-    sample = write_corpus(corpus, size, queries)
+    sample = write_corpus(corpus, size, queries, dump)
     (workdir / f"queries-{size}.json").write_text(json.dumps([q.__dict__ for q in sample]))
     encoder = get_encoder(encoder_name)
     encoder.encode_batch(["warm up"])
@@ -246,7 +288,10 @@ def measure_citecheck(size: int, encoder_name: str, workdir: Path, queries: int)
     manifest = build_index(workdir / f"index-{size}", [SourceSpec(corpus, "jsonl")], encoder)
     build_s = time.perf_counter() - started
     result: dict[str, Any] = {
-        "size": size, "encoder": manifest.model, "vector_index": manifest.vector_index,
+        "size": size, "records": manifest.count, "encoder": manifest.model,
+        "corpus": f"real dump {dump}" if dump else
+                  "synthetic, recombined from real HALLMARK + AnyStyle fields",
+        "vector_index": manifest.vector_index,
         "build_s": build_s, "build_rate": manifest.count / build_s,
         "peak_rss_build_mb": peak_rss_mb(), "rss_before_build_mb": rss_before,
         "disk_mb": sum(f.stat().st_size for f in (workdir / f"index-{size}").iterdir()) / 2**20,
@@ -258,11 +303,16 @@ def measure_citecheck(size: int, encoder_name: str, workdir: Path, queries: int)
     vectors = encoder.encode_batch([f"{q.title}" for q in recall_queries])
     ann = [[rid for rid, _ in hits] for hits in index.vectors.search(vectors, 10)]
     started = time.perf_counter()
-    exact = exact_top_k(corpus, encoder, vectors, 10)
+    exact_lines = exact_top_k(corpus, encoder, vectors, 10)
     result["exact_scan_s"] = time.perf_counter() - started
+    # The exact scan numbers records by corpus line; the index numbers them by rid, which
+    # differs once the build has dropped a duplicate.
+    ids = corpus_ids(corpus, set(exact_lines.ravel().tolist()))
+    rid_of = index.store.rids_by_ids([*ids.values(), *(q.record_id for q in sample)])
+    exact = [{rid_of.get(ids[line], -1) for line in row} for row in exact_lines.tolist()]
     result["ann_recall_at_10"] = float(np.mean(
-        [len(set(a) & set(e.tolist())) / 10 for a, e in zip(ann, exact, strict=True)]))
-    result["dense_hit_at_10"] = float(np.mean([q.rid in a for q, a in zip(
+        [len(set(a) & e) / 10 for a, e in zip(ann, exact, strict=True)]))
+    result["dense_hit_at_10"] = float(np.mean([rid_of.get(q.record_id) in a for q, a in zip(
         recall_queries, ann, strict=True)]))
     # Single-reference latency, warm: the whole verify path for one reference.
     latencies = []
@@ -289,7 +339,7 @@ def measure_citecheck(size: int, encoder_name: str, workdir: Path, queries: int)
     right = 0
     for query, report in zip(sample, reports, strict=True):
         found = report.results[0].record if report.results else None
-        right += found is not None and found.id == f"syn{query.rid}"
+        right += found is not None and found.id == query.record_id
     result["verified_right_record"] = right / len(sample)
     result["verdicts"] = dict(_count(r.results[0].verdict if r.results else "none"
                                      for r in reports))
@@ -327,10 +377,10 @@ def measure_baseline(size: int, workdir: Path, queries: int) -> dict[str, Any]:
         started = time.perf_counter()
         best = process.extractOne(query.title, titles, scorer=fuzz.WRatio)
         latencies.append(time.perf_counter() - started)
-        top1 += best is not None and best[2] == query.rid
+        top1 += best is not None and best[2] == query.line
     for query in timed[:10]:
         hits = process.extract(query.title, titles, scorer=fuzz.WRatio, limit=10)
-        top10 += query.rid in [hit[2] for hit in hits]
+        top10 += query.line in [hit[2] for hit in hits]
     return {
         "size": size, "build_rate": size / load_s, "peak_rss_build_mb": peak_rss_mb(),
         "disk_mb": corpus.stat().st_size / 2**20, "queries": len(timed),
@@ -379,7 +429,7 @@ def compare_encoders(names: list[str], queries: int = 500) -> None:
 def run_child(kind: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", kind, "--sizes", str(size),
                "--encoder", args.encoder, "--workdir", str(args.workdir),
-               "--queries", str(args.queries)]
+               "--queries", str(args.queries)] + (["--dump", str(args.dump)] if args.dump else [])
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"{kind} run at {size} failed:\n{done.stderr[-3000:]}")
@@ -388,7 +438,7 @@ def run_child(kind: str, size: int, args: argparse.Namespace) -> dict[str, Any]:
 
 def report(ours: dict[str, Any], baseline: dict[str, Any]) -> None:
     size = ours["size"]
-    print(f"\n== {size:,} records (synthetic, recombined from real HALLMARK + AnyStyle fields) ==")
+    print(f"\n== {size:,} records ({ours['corpus']}; {ours['records']:,} after dedupe) ==")
     print(f"citecheck: encoder {ours['encoder']}, FAISS {ours['vector_index']}; baseline: "
           "rapidfuzz.process.extractOne(WRatio) over all titles")
     rows = [
@@ -429,6 +479,9 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--compare-encoders", action="store_true",
                         help="only compare the encoders' recall on real HALLMARK records")
+    parser.add_argument("--dump", type=Path, default=None,
+                        help="a real dump to take records from (default: the first found "
+                             "under ../shared/data, else a synthetic corpus)")
     parser.add_argument("--child", choices=["citecheck", "baseline"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -436,11 +489,14 @@ def main() -> None:
         compare_encoders(["static", "minilm"])
         return
     if args.child:
-        measure = (measure_citecheck(sizes[0], args.encoder, args.workdir, args.queries)
+        measure = (measure_citecheck(sizes[0], args.encoder, args.workdir, args.queries, args.dump)
                    if args.child == "citecheck" else
                    measure_baseline(sizes[0], args.workdir, args.queries))
         print(json.dumps(measure))
         return
+    args.dump = args.dump or find_real_dump()
+    print(f"corpus: {f'real dump {args.dump}' if args.dump else 'no real dump under ' + str(SHARED)}"
+          f"{'' if args.dump else '; synthetic records recombined from real fields'}", flush=True)
     with tempfile.TemporaryDirectory(prefix="citecheck-scale-") as tmp:
         args.workdir = args.workdir or Path(tmp)
         for size in sizes:

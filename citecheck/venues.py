@@ -12,6 +12,7 @@ from citecheck.config import data_dir
 from citecheck.records import normalize_text
 
 VENUES_FILE = "venues.json"
+RESOLVED_CACHE = 100_000
 # Words that vary between renderings of the same venue name and carry no identity.
 _FILLER = re.compile(
     r"\b(?:proceedings|proc|of|the|in|on|annual|international|intl|"
@@ -56,6 +57,8 @@ class VenueTable:
                 if re.fullmatch(r"[A-Za-z\-]{2,12}", name) and any(c.isupper() for c in name[1:]):
                     self.by_token.setdefault(name.lower(), venue)
         self._sorted_keys = sorted(self.by_key, key=len, reverse=True)
+        # Venue names repeat across a batch; resolving one scans every alias.
+        self._resolved: dict[str, Venue | None] = {}
 
     @classmethod
     def load(cls, path: Path | None = None) -> VenueTable:
@@ -65,6 +68,13 @@ class VenueTable:
     def resolve(self, name: str | None) -> Venue | None:
         if not name:
             return None
+        if name not in self._resolved:
+            if len(self._resolved) >= RESOLVED_CACHE:
+                self._resolved.clear()
+            self._resolved[name] = self._resolve(name)
+        return self._resolved[name]
+
+    def _resolve(self, name: str) -> Venue | None:
         key = _key(name)
         if not key:
             return None

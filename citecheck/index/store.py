@@ -8,19 +8,29 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from functools import cached_property
+from itertools import combinations
 from pathlib import Path
 
 import sqlite_utils
+from rapidfuzz import fuzz
 
 from citecheck.records import Record, normalize_text
 
 STORE_FILE = "records.db"
-# Lexical search scores the rarest query words first, then more while the documents
-# to score stay under the budget (BM25 costs ~1 us a posting on 2 cores).
+# Lexical search narrows by the rarest query words: at least this many, at most that
+# many in one AND; an OR scored by bm25 keeps words while their postings stay under the
+# budget (bm25 costs ~1 us a posting on 2 cores).
 MIN_QUERY_TERMS = 3
+MAX_QUERY_TERMS = 6
 POSTINGS_BUDGET = 1_000
+COMMON_WORD_DOCS = 10_000
+# Up to this many matches are ranked in Python, which is cheaper than FTS5's bm25().
+PYTHON_RANKED = 100
 # Bound parameters per statement, well under SQLite's limit of 32766.
 SQL_CHUNK = 900
+# Reads through a memory map skip a copy per page: record fetches at 1 M records take a
+# third of the time (benchmarks/scale.py). Pages are file-backed and shared, not heap.
+MMAP_BYTES = 2**30
 _RECORD_COLUMNS = "rid, id, title, authors, year, venue, doi, arxiv, url, type, source"
 
 
@@ -104,8 +114,10 @@ class Store:
         self._local.conn = self._primary
 
     def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True,
+        conn = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True,
                                check_same_thread=False)
+        conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+        return conn
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -147,23 +159,55 @@ class Store:
         return [r[0] for r in rows]
 
     def search(self, text: str, limit: int = 20) -> list[tuple[int, float]]:
-        """BM25 search; returns (rid, score) with larger scores better."""
+        """Records sharing words with ``text``, as (rid, score), best first.
+
+        Scoring is the cost in a large index: FTS5's bm25() reads every posting of
+        every query word, and an OR of common words matches most records. So the
+        rarest words narrow the search first: records with the three rarest, then
+        the four rarest and so on while too many match; else records with two of the
+        four rarest (a garbled or invented title). A few matches are ranked in
+        Python; bm25 ranks only what narrowing could not make small.
+        """
         query = fts_query(text)
         if not query:
             return []
-        if self.has_term_counts:
-            query = self._selective_query(query)
-            if not query:
-                return []
-            words = query.split(" OR ")
-            if len(words) >= MIN_QUERY_TERMS:
-                # Scoring is the cost: an AND of the rarest words matches a handful of
-                # documents where their OR matches thousands in a large index. Fall back
-                # to the OR when no document has them all (a garbled or invented title).
-                rows = self._ranked(" AND ".join(words[:MIN_QUERY_TERMS]), limit)
-                if rows:
-                    return rows
-        return self._ranked(query, limit)
+        if not self.has_term_counts:  # an index built before term counts existed
+            return self._ranked(query, limit)
+        counted = self._by_rarity(query)
+        words = [f'"{word}"' for word, _ in counted]
+        too_many = None
+        for size in range(MIN_QUERY_TERMS, min(len(words), MAX_QUERY_TERMS) + 1):
+            narrowed = " AND ".join(words[:size])
+            matches = self._matching(narrowed, PYTHON_RANKED + 1)
+            if not matches:
+                break
+            if len(matches) <= PYTHON_RANKED:
+                return _rank_by_similarity(text, matches)[:limit]
+            too_many = narrowed
+        if too_many is None and len(words) >= 2:  # no record has the rarest words together
+            any_two = " OR ".join(f"({a} AND {b})"
+                                  for a, b in combinations(words[:MIN_QUERY_TERMS + 1], 2))
+            matches = self._matching(any_two, PYTHON_RANKED + 1)
+            if 0 < len(matches) <= PYTHON_RANKED:
+                return _rank_by_similarity(text, matches)[:limit]
+            too_many = any_two if matches else None
+        query = too_many or _within_budget(counted)
+        return self._ranked(query, limit) if query else []
+
+    def _matching(self, query: str, limit: int) -> list[tuple[int, str]]:
+        """Up to ``limit`` (rid, title and family names) matching ``query``, unranked.
+
+        FTS5's bm25() counts every document holding each query word before ranking
+        anything (~0.6 ms a query at 1 M records); a handful of matches is cheaper to
+        rank in Python.
+        """
+        try:
+            rows = self.conn.execute(
+                "SELECT rowid, title, family_names FROM records_fts WHERE records_fts MATCH ? "
+                "LIMIT ?", [query, limit]).fetchall()
+        except sqlite3.OperationalError:
+            return []
+        return [(int(rid), f"{title} {families or ''}") for rid, title, families in rows]
 
     def _ranked(self, query: str, limit: int) -> list[tuple[int, float]]:
         try:
@@ -181,25 +225,14 @@ class Store:
         return bool(self.conn.execute(
             "SELECT 1 FROM sqlite_master WHERE name = 'terms'").fetchone())
 
-    def _selective_query(self, query: str) -> str:
-        """Keep the rarest words of an OR-query, within a budget of postings to score.
-
-        BM25 scores every document matching any word: with common words ("of",
-        "learning") that is most of a large index (~100 ms a query at 100 k
-        records, ~4 ms for 4 k postings, ~1 ms within the budget).
-        """
+    def _by_rarity(self, query: str) -> list[tuple[str, int]]:
+        """The words of an OR-query that some record has, with their record counts, rarest first."""
         words = [word.strip('"') for word in query.split(" OR ")]
         marks = ",".join("?" * len(words))
         docs = dict(self.conn.execute(
             f"SELECT term, docs FROM terms WHERE term IN ({marks})", words).fetchall())
-        kept: list[str] = []
-        postings = 0
-        for word in sorted((w for w in words if w in docs), key=docs.__getitem__):
-            if len(kept) >= MIN_QUERY_TERMS and postings + docs[word] > POSTINGS_BUDGET:
-                break
-            kept.append(word)
-            postings += docs[word]
-        return " OR ".join(f'"{word}"' for word in kept)
+        return sorted(((word, docs[word]) for word in words if word in docs),
+                      key=lambda item: item[1])
 
     def rids_by_ids(self, record_ids: Iterable[str]) -> dict[str, int]:
         """Record id -> rid for the ids present."""
@@ -236,6 +269,32 @@ class Store:
             conn.close()
         self._local.conn = None
         self._primary.close()
+
+
+def _within_budget(words: list[tuple[str, int]]) -> str:
+    """An OR-query of the rarest words, stopping once their postings exceed the budget.
+
+    bm25() scores every document matching any word: with common words ("of",
+    "learning") that is most of a large index (~100 ms a query at 100 k records,
+    ~4 ms for 4 k postings, ~1 ms within the budget). A word in more than
+    COMMON_WORD_DOCS records is left out altogether: alone it singles nothing out.
+    """
+    kept: list[str] = []
+    postings = 0
+    for word, docs in words:
+        if docs > COMMON_WORD_DOCS or (len(kept) >= MIN_QUERY_TERMS
+                                       and postings + docs > POSTINGS_BUDGET):
+            break
+        kept.append(word)
+        postings += docs
+    return " OR ".join(f'"{word}"' for word in kept)
+
+
+def _rank_by_similarity(text: str, matches: list[tuple[int, str]]) -> list[tuple[int, float]]:
+    """(rid, score) by fuzzy similarity of each match's title and names to ``text``."""
+    query = normalize_text(text)
+    scored = [(rid, fuzz.WRatio(query, normalize_text(content)) / 100) for rid, content in matches]
+    return sorted(scored, key=lambda hit: -hit[1])
 
 
 class _Serialized:
