@@ -144,3 +144,117 @@ def test_particles_stay_in_the_family_name() -> None:
 def test_all_capitals_family_name_is_recased() -> None:
     names, _ = parse_names("ROSANVALLON P.,")
     assert names == ["P. Rosanvallon"]
+
+
+# Author lists joined by the conjunction of the reference's language.
+
+def test_spanish_y_joins_the_last_two_authors() -> None:
+    fields = parse_reference("García, J. y López, M. (2019). Título del artículo. Revista de "
+                             "Psicología, 3(2), 1-10.")
+    assert fields.authors == ["J. García", "M. López"]
+    assert fields.title == "Título del artículo"
+    assert fields.venue == "Revista de Psicología"
+
+
+def test_spanish_y_after_a_list_and_full_given_names() -> None:
+    names, _ = parse_names("García, J., Pérez, A. y López, M.")
+    assert names == ["J. García", "A. Pérez", "M. López"]
+    names, _ = parse_names("García, Juan y López, María")
+    assert names == ["Juan García", "María López"]
+
+
+def test_y_inside_a_spanish_family_name_is_kept() -> None:
+    names, _ = parse_names("Ortega y Gasset, J. y Marías, J.")
+    assert names == ["J. Ortega y Gasset", "J. Marías"]
+    names, _ = parse_names("Blaise Agüera y Arcas")
+    assert names == ["Blaise Agüera y Arcas"]
+
+
+def test_particles_survive_a_conjunction_between_names() -> None:
+    names, _ = parse_names("de la Cruz, M. y Van der Berg, J.")
+    assert names == ["M. de la Cruz", "J. Van der Berg"]
+    names, _ = parse_names("Jansen, P. en de Vries, K.")
+    assert names == ["P. Jansen", "K. de Vries"]
+
+
+def test_german_und_with_given_names_first_before_a_colon() -> None:
+    fields = parse_reference("Klaus Müller und Hans Schmidt: Soziale Ungleichheit im Wandel. "
+                             "Zeitschrift für Soziologie 47 (2018), S. 150-170.")
+    assert fields.authors == ["Klaus Müller", "Hans Schmidt"]
+    assert fields.title == "Soziale Ungleichheit im Wandel"
+
+
+def test_french_italian_portuguese_conjunctions() -> None:
+    fields = parse_reference("Dupont, J. et Martin, P. (2017). Les inégalités scolaires. Revue "
+                             "française de sociologie, 58(1), 1-20.")
+    assert families(fields.authors) == ["Dupont", "Martin"]
+    names, _ = parse_names("Rossi, M., Bianchi, L. e Ferrari, G.")
+    assert families(names) == ["Rossi", "Bianchi", "Ferrari"]
+    names, _ = parse_names("Silva, A. e Santos, B.")
+    assert families(names) == ["Silva", "Santos"]
+
+
+# Venues: the text after a book's title (publisher, place, edition, degree) is no venue.
+
+def test_apa_book_place_and_publisher_is_no_venue() -> None:
+    fields = parse_reference("Whittaker, J. (1990). Graphical models in applied multivariate "
+                             "statistics. Chichester, UK: Wiley.")
+    assert fields.title == "Graphical models in applied multivariate statistics"
+    assert fields.venue is None
+
+
+def test_chicago_book_with_subtitle_and_translator_is_no_venue() -> None:
+    fields = parse_reference("Calvino, Italo. Invisible Cities. Translated by William Weaver. "
+                             "San Diego: Harcourt Brace Jovanovich, 1974.")
+    assert fields.venue is None
+    fields = parse_reference("Lakoff, George, and Mark Johnson. Metaphors We Live By. With a new "
+                             "afterword. Chicago: University of Chicago Press, 2003.")
+    assert fields.venue is None
+
+
+def test_harvard_and_ieee_publishers_and_editions_are_no_venue() -> None:
+    assert parse_reference("Bishop, C. M. 2006, Pattern Recognition and Machine Learning, "
+                           "Springer, New York.").venue is None
+    assert parse_reference("[4] R. O. Duda, P. E. Hart, and D. G. Stork, Pattern Classification, "
+                           "2nd ed. New York, NY, USA: Wiley, 2001.").venue is None
+    assert parse_reference("Horn, B. K. P. Robot Vision. MIT Press, Cambridge, MA, "
+                           "1986.").venue is None
+
+
+def test_theses_and_technical_reports_are_no_venue() -> None:
+    assert parse_reference("Andersen, L. O. Program Analysis and Specialization for the C "
+                           "Programming Language. PhD thesis, DIKU, University of Copenhagen, "
+                           "May 1994.").venue is None
+    assert parse_reference("M. Holliday and M. Stumm. Performance evaluation of hierarchical "
+                           "ring-based multiprocessors. Technical Report CS-1992-18, Duke "
+                           "University, 1992.").venue is None
+    assert parse_reference('[7] J. Kim, "Real-time obstacle avoidance," M.S. thesis, Dept. Mech. '
+                           "Eng., Stanford Univ., Stanford, CA, 1992.").venue is None
+
+
+def test_chapter_venue_is_the_book_after_its_editors() -> None:
+    fields = parse_reference("Angus, L., & Hardtke, K. (2004). Working with narrative in "
+                             "psychotherapy. In L. Angus & J. McLeod (Eds.), The handbook of "
+                             "narrative and psychotherapy (pp. 37-52). London: Sage.")
+    assert fields.venue == "The handbook of narrative and psychotherapy"
+
+
+def test_journal_venues_that_look_like_imprints_are_kept() -> None:
+    fields = parse_reference('Smith, J. (2010). "Sustainable consumption and resilience." '
+                             "Sustainability: Science, Practice, Policy, 6(2), 1-12.")
+    assert fields.venue == "Sustainability: Science, Practice, Policy"
+    fields = parse_reference("Knopfmacher, A., and Warlimont, R. Distinct degree factorizations "
+                             "for polynomials over a finite field. Trans. Amer. Math. Soc. 347, "
+                             "(1995), 2235-2243.")
+    assert fields.venue == "Trans. Amer. Math. Soc"
+    fields = parse_reference("Abraham, Nicolas. “Notes on the Phantom.” Trans. Nicholas Rand. "
+                             "Critical Inquiry 13.2 (1987): 287-292.")
+    assert fields.venue == "Critical Inquiry"
+
+
+def test_arxiv_preprint_keeps_its_venue() -> None:
+    fields = parse_reference("[62] Matt Taddy. Document classification by inversion of "
+                             "distributed language representations. arXiv preprint "
+                             "arXiv:1504.07295, 2015.")
+    assert fields.venue == "preprint"
+    assert fields.arxiv == "1504.07295"

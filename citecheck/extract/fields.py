@@ -15,6 +15,15 @@ from citecheck.extract.identifiers import (
 )
 from citecheck.extract.names import dehyphenate, scan_authors
 from citecheck.extract.types import CitedFields
+from citecheck.extract.venue_rules import (
+    PLACE_PUBLISHER,
+    book_tail,
+    cross_reference,
+    cut_web,
+    leftover,
+    skip_credits,
+    skip_editors,
+)
 from citecheck.records import latex_to_text, normalize_arxiv, normalize_doi
 
 # List markers of numbered or bulleted entries: "[12]", "12.", "12)", "(12)", "- ", "* ".
@@ -70,7 +79,8 @@ ABBREVIATIONS = frozenset({
 VENUE_LEAD = re.compile(r"^\s*(?:[,.:;]\s*)*(?:[Ii]n:?\s+|[Ii]m:?\s+|[Dd]ans:?\s+)?")
 VENUE_CUT = re.compile(
     r",\s*(?:\d|[Vv]ol|pp?\.|[Nn]o\.|pages|[A-Z][a-z]+\s\d{1,2}\b)"
-    r"|\s\d{1,5}\s?[(:,]|\s\(|\(\d|\.\s(?:\d|[Vv]ol|pp?\.)|;\s|:\s\d|\s\d{1,4}[,.]?\s*$"
+    r"|\s\d{1,5}\s?[(:,]|\s\d{1,4}\.\d{1,4}\s\(|\s\(|\(\d|\.\s(?:\d|[Vv]ol|pp?\.)|;\s|:\s\d"
+    r"|\s\d{1,4}[,.]?\s*$"
     r"|,?\s(?:19|20)\d\d\b|\.\s(?=[A-Z][a-z]+:)|,\s(?:[A-Z][a-z]+\s?)+:\s|\.\s*$"
 )
 VOLUME = re.compile(r"\b(?:[Vv]ol(?:ume)?\.?\s?(\d{1,5})|(\d{1,5})\s?\(\d{1,4}[^)]{0,10}\))")
@@ -104,6 +114,8 @@ def _take_identifiers(text: str, fields: CitedFields) -> str:
     for pattern in (URL_PATTERN, DOI_PATTERN, ARXIV_PATTERN, ISBN_PATTERN, PMID_PATTERN):
         body = pattern.sub(" ", body)
     body = re.sub(r"<[^<>]{0,200}>", " ", body)
+    # The site or database a work was retrieved from is no venue: "Retrieved from netLibrary: URL".
+    body = re.sub(r"\bRetrieved(?: [^.:;]{0,40}?)? from [^.:;]{1,80}?(?: website)?:(?=\s|$)", " ", body)
     body = re.sub(r"\b(?:doi|DOI|URL|url|Available(?: at| from| online)?|Retrieved(?: from)?|"
                   r"[Aa]ccessed(?: on)?|arXiv|PMID|PMCID)\s*:?(?=\s|$|[.,;])", " ", body)
     body = re.sub(r"\[(?:[Oo]nline|[Ii]nternet|[Cc]ited[^\]]{0,40}|PDF)\]", " ", body)
@@ -157,17 +169,33 @@ def _clean_title(title: str) -> str | None:
     return title or None
 
 
-def _venue_from(rest: str) -> str | None:
+def _venue_from(rest: str, title_marked: bool = False, labelled: bool = False) -> str | None:
+    """The journal or container named in ``rest`` (what follows the title), if any.
+
+    ``labelled``: the CRF tagged ``rest`` as a journal or container, so it needs no test
+    for being a book's imprint.
+    """
     emphasis = EMPHASIS.search(rest[:200])
     if emphasis and emphasis.start() < 15:
         venue = emphasis.group(2)
     else:
-        venue = VENUE_LEAD.sub("", rest, count=1)
+        lead = VENUE_LEAD.match(rest)
+        venue = rest[lead.end():] if lead else rest
+        if lead and any(ch.isalpha() for ch in lead.group()):
+            if cross_reference(venue):
+                return None
+            venue = skip_editors(venue)  # "In J. Smith (Ed.), Book title": the book
+        else:
+            venue = venue if labelled else skip_credits(venue)
+            if book_tail(venue, title_marked, labelled):
+                return None
         cut = VENUE_CUT.search(venue)
-        venue = venue[: cut.start()] if cut else venue
-    venue = re.sub(r"[*_]{1,2}", "", venue)
+        imprint = PLACE_PUBLISHER.search(venue, 1)
+        ends = [found.start() for found in (cut, imprint) if found]
+        venue = venue[: min(ends)] if ends else venue
+    venue = cut_web(re.sub(r"[*_]{1,2}", "", venue))
     venue = " ".join(venue.split()).strip(" ,.:;()[]—–-")
-    if not venue or not any(ch.isalpha() for ch in venue) or len(venue) > 250:
+    if not venue or not any(ch.isalpha() for ch in venue) or len(venue) > 250 or leftover(venue):
         return None
     return venue
 
@@ -267,7 +295,7 @@ def parse_reference(entry: str) -> CitedFields:
         year = YEAR.search(rest) or YEAR.search(body)
         if year:
             fields.year = int(year.group(1))
-    fields.venue = _venue_from(rest)
+    fields.venue = _venue_from(rest, marked)
     _volume_pages(rest, fields)
     if not marked and fields.title is not None:
         _redraw_with_crf(body, fields, authors_end, (pos, title_end))
@@ -309,7 +337,7 @@ def _redraw_with_crf(body: str, fields: CitedFields, authors_end: int,
             fields.venue in body[title_end:end]:
         return
     fields.title = _clean_title(body[start:end]) or fields.title
-    crf_venue = _venue_from(venue) if venue else None
+    crf_venue = _venue_from(venue, labelled=True) if venue else None
     if crf_venue and not LEAD_WORD.fullmatch(crf_venue):
         fields.venue = crf_venue
 

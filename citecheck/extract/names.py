@@ -26,6 +26,9 @@ PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "
 CAPITALISED_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da",
                                    "du", "la", "le", "ter", "ten", "dos", "das"})
 AND_WORDS = frozenset({"and", "&", "und", "y", "e", "et", "och", "og", "en", "i"})
+# Conjunctions that also join the two halves of Spanish and Portuguese family names
+# ("Ortega y Gasset", "Silva e Santos").
+FAMILY_JOINERS = frozenset({"y", "e", "i"})
 # Capitalised words that start titles ("Deep Learning.", "On the ...") but are not names.
 NOT_NAMES = frozenset({
     "a", "an", "the", "on", "of", "in", "for", "to", "is", "are", "all", "you", "with", "and",
@@ -147,6 +150,9 @@ def _family_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[
             and j + 2 < len(tokens) and tokens[j + 2].is_initials:
         family.append(tokens[j].core)
         j += 1
+    elif not family and _joined_family(tokens, j):
+        family += [tokens[j].core, tokens[j + 1].core]  # "Ortega y Gasset, J."
+        j += 2
     short_family = (in_list and j + 1 < len(tokens) and tokens[j].is_short_name
                     and tokens[j + 1].is_initials)  # "..., An, W., ..."
     if j >= len(tokens) or not (tokens[j].is_word or short_family) or tokens[j].punct[:1] != ",":
@@ -156,7 +162,10 @@ def _family_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[
     given = []
     while j < len(tokens) and len(given) < MAX_GIVEN_TOKENS:
         token = tokens[j]
-        if token.is_initials or (token.is_word and not given) or (given and token.is_particle) or (
+        # A conjunction after the given names joins the next author ("García, J. y López, M."),
+        # it is no trailing particle like "van" in "Gogh, V. van".
+        trailing_particle = given and token.is_particle and token.core not in AND_WORDS
+        if token.is_initials or (token.is_word and not given) or trailing_particle or (
                 not given and token.is_bare_initials and (token.punct or _ends_name(tokens, j + 1))
         ) or (
                 token.is_word and all(_INITIALS_DOTTED.fullmatch(g) is None for g in given)):
@@ -170,6 +179,14 @@ def _family_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[
         return None
     names = " ".join(_initials_display(g) if _INITIALS_DOTTED.fullmatch(g) else g for g in given)
     return f"{names} {_family_display(family)}", j
+
+
+def _joined_family(tokens: list[_Token], j: int) -> bool:
+    """Tokens ``j``.. are a two-part family name joined by a conjunction: "Agüera y Arcas, B."."""
+    return (j + 3 < len(tokens) and tokens[j].is_word and not tokens[j].punct
+            and tokens[j + 1].core in FAMILY_JOINERS and not tokens[j + 1].punct
+            and tokens[j + 2].is_word and tokens[j + 2].punct[:1] == ","
+            and (tokens[j + 3].is_initials or tokens[j + 3].is_word))
 
 
 def _given_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[str, int] | None:
@@ -201,7 +218,11 @@ def _given_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[s
         return None
     last = parts[-1]
     initial_first = parts[0].is_initials or parts[0].is_bare_initials
-    if (":" in last.punct and not initial_first) or not (last.punct or _ends_name(tokens, j)):
+    # A colon ends titles ("Deep Learning: ..."), but also the list of names in German styles
+    # ("Klaus Müller und Hans Schmidt: Titel"); after a conjunction it is the latter.
+    after_and = i > 0 and tokens[i - 1].core in AND_WORDS and not tokens[i - 1].punct
+    if (":" in last.punct and not (initial_first or after_and)) \
+            or not (last.punct or _ends_name(tokens, j)):
         return None
     words = [_initials_display(p.core) if p.is_initials else p.core for p in parts]
     return " ".join([*words[:-1], _family_display([words[-1]])]), j
