@@ -87,6 +87,7 @@ class BodySizeLimit:
 
 def create_app(verifier: Verifier, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     """The app; ``verifier`` (model and index) is loaded once by the caller and shared."""
+    verifier.warm_up()
     app = FastAPI(title="citecheck", summary="Verify citations against verified records.",
                   version="1")
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)

