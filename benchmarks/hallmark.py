@@ -41,28 +41,39 @@ def to_text(entry: dict[str, Any]) -> str:
     """A plain-text reference in one of several common styles, inside a sentence."""
     fields = entry["fields"]
     authors = split_bibtex_authors(fields.get("author", ""))
+    # BibTeX's "and others" is written "et al." after the names, in every style.
+    et_al = bool(authors) and authors[-1] == "et al."
+    authors = authors[:-1] if et_al else authors
     title = fields.get("title", "")
     year = fields.get("year", "")
     venue = fields.get("booktitle") or fields.get("journal") or ""
     doi = fields.get("doi")
     style = zlib.crc32(entry["bibtex_key"].encode()) % 4
     if style == 0:  # IEEE / ACM-like
-        names = ", ".join(authors[:-1]) + (f", and {authors[-1]}" if len(authors) > 1 else
-                                           (authors[0] if authors else ""))
+        if et_al:
+            names = ", ".join(authors) + ", et al"
+        else:
+            names = ", ".join(authors[:-1]) + (f", and {authors[-1]}" if len(authors) > 1 else
+                                               (authors[0] if authors else ""))
         ref = f"{names}. {title}. " + (f"In {venue}, " if venue else "") + f"{year}."
     elif style == 1:  # APA
         def apa(name: str) -> str:
             family = family_name(name)
             given = name[: len(name) - len(family)].split()
             return f"{family}, " + " ".join(g[0] + "." for g in given if g)
-        names = ", ".join(apa(a) for a in authors[:-1])
-        names = (names + ", & " if names else "") + (apa(authors[-1]) if authors else "")
+        if et_al:
+            names = ", ".join(apa(a) for a in authors) + ", et al."
+        else:
+            names = ", ".join(apa(a) for a in authors[:-1])
+            names = (names + ", & " if names else "") + (apa(authors[-1]) if authors else "")
         ref = f"{names} ({year}). {title}." + (f" {venue}." if venue else "")
     elif style == 2:  # loose LLM style
-        lead = f"{authors[0]} et al." if len(authors) > 2 else " and ".join(authors)
+        lead = (f"{authors[0]} et al." if len(authors) > 2 or (et_al and authors) else
+                " and ".join(authors))
         ref = f'{lead}, "{title}", {venue + " " if venue else ""}{year}.'
     else:  # Markdown-ish
-        ref = f"*{title}* by {', '.join(authors)} ({venue + ' ' if venue else ''}{year})."
+        names = ", ".join(authors) + (" et al." if et_al else "")
+        ref = f"*{title}* by {names} ({venue + ' ' if venue else ''}{year})."
     if doi:
         ref += f" https://doi.org/{doi}"
     return f"A closely related result is reported in the following work.\n\n{ref}\n"
