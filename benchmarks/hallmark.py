@@ -174,7 +174,8 @@ def main() -> None:
                          "right_record": right, "result": results[0] if results else None})
     elapsed = time.perf_counter() - started
 
-    print(f"HALLMARK dev, closed world: {len(entries)} entries x 2 renderings, "
+    world = "open" if args.open_world else "closed"
+    print(f"HALLMARK dev, {world} world: {len(entries)} entries x 2 renderings, "
           f"index {verifier.index.manifest.count} records, {elapsed:.1f}s "
           f"({2 * len(entries) / elapsed:.0f} refs/s)")
     for mode in ("bibtex", "text", "all"):

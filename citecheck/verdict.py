@@ -38,6 +38,9 @@ UNVERIFIED_MARK = "[citation not verified]"
 # title, wrong year, venue or authors); hybrid fabrications (a real title spliced with other
 # authors) scored up to 0.79. 0.85 keeps a margin above them.
 REPLACE_MIN_SCORE = 0.85
+# Absence from an index not declared complete is weaker evidence of fabrication: a
+# real paper the index lacks looks exactly like an invented one.
+PARTIAL_INDEX_CONFIDENCE = 0.75
 # A near-miss title counts as the same work only when most cited authors agree.
 NEAR_TITLE_AUTHOR_OVERLAP = 0.5
 
@@ -228,11 +231,15 @@ def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
         return CitationResult(citation, UNVERIFIABLE, 0.5, suggestions=suggestions,
                               reason=f"outside what the index covers: {why}")
     confidence = min(0.99, 0.5 + (NEAR_TITLE - min(best_title, NEAR_TITLE)) / NEAR_TITLE)
+    reason = "no record in the index is close enough: probable hallucination"
+    if not coverage.complete:
+        # The index holds works of this venue and year, but maybe not all of them.
+        confidence = min(confidence, PARTIAL_INDEX_CONFIDENCE)
+        reason += " (or a work this index lacks: it is not declared complete)"
     if mismatches:
         confidence = max(confidence, 0.9)
     return CitationResult(citation, NOT_FOUND, confidence, mismatches=mismatches,
-                          suggestions=suggestions,
-                          reason="no record in the index is close enough: probable hallucination")
+                          suggestions=suggestions, reason=reason)
 
 
 def _found(citation: Citation, best: Comparison, problems: list[Mismatch],

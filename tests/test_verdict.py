@@ -71,6 +71,17 @@ def test_invented_paper_is_not_found_with_suggestions(verifier: Verifier) -> Non
     assert all(0 <= s.score <= 1 for s in result.suggestions)
 
 
+def test_absence_from_an_index_not_declared_complete_is_tempered(
+        verifier: Verifier, index_dir: Path) -> None:
+    invented = ("Maria Lindqvist and Tomasz Wren. Holographic Gradient Folding for Sparse "
+                "Mixture Routers. In ICML, 2022.")
+    partial = verifier.verify_reference(invented)
+    assert not verifier.closed_world
+    assert partial.confidence <= 0.75 and "not declared complete" in (partial.reason or "")
+    closed = Verifier.open(index_dir, closed_world=True).verify_reference(invented)
+    assert closed.verdict == "not_found" and closed.confidence > 0.9
+
+
 def test_future_year_is_flagged_even_for_a_real_title(verifier: Verifier, entry: dict) -> None:
     result = verifier.verify_reference(bibtex(entry, year="2033"))
     assert result.flagged
