@@ -205,3 +205,40 @@ def test_answer_set_recall_and_precision_meet_targets() -> None:
     assert gold_total >= 100
     assert tp / gold_total >= 0.97
     assert tp / predicted >= 0.95
+
+
+NARRATIVE_REFERENCES = (
+    "\n\nReferences\n\n"
+    "[1] David Abel, Will Dabney, Anna Harutyunyan. On the Expressivity of Markov Reward. "
+    "NeurIPS 2021.\n"
+    "[2] Tri Dao and Christopher Ré. FlashAttention: Fast and Memory-Efficient Exact "
+    "Attention with IO-Awareness. NeurIPS 2022.\n")
+
+
+def test_narrative_cite_without_a_year_links_to_the_entry_it_names() -> None:
+    text = ("As Abel et al. showed, scalar rewards fall short; Dao and Ré made attention "
+            "IO-aware." + NARRATIVE_REFERENCES)
+    citations = extract(text)
+    inline = [c for c in citations if c.kind == "inline"]
+    assert [c.text for c in inline] == ["Abel et al.", "Dao and Ré"]
+    assert [citations[c.links_to].fields.title[:20] for c in inline if c.links_to is not None] == [
+        "On the Expressivity ", "FlashAttention: Fast"]
+
+
+def test_narrative_names_without_a_year_or_a_matching_entry_are_not_citations() -> None:
+    text = ("Smith et al. disagreed, and Rogers and Hammerstein wrote the score; the names "
+            "Abel and Dao alone say nothing." + NARRATIVE_REFERENCES)
+    assert [c.kind for c in extract(text)] == ["reference", "reference"]
+
+
+def test_narrative_cite_without_a_year_matching_two_entries_is_dropped() -> None:
+    text = ("Abel et al. proposed it." + NARRATIVE_REFERENCES +
+            "[3] David Abel, Michael L. Littman, Satinder Singh. Settling the Reward Hypothesis. "
+            "ICML 2023.\n")
+    assert [c.kind for c in extract(text)] == ["reference"] * 3
+
+
+def test_narrative_cite_with_a_year_is_still_one_author_year_cite() -> None:
+    text = "As Abel et al. (2021) showed, it fails." + NARRATIVE_REFERENCES
+    [inline] = [c for c in extract(text) if c.kind == "inline"]
+    assert inline.text == "Abel et al. (2021)" and inline.fields.year == 2021

@@ -16,6 +16,10 @@ ONE_AUTHOR_YEAR = re.compile(
     rf"(?:see\s|e\.g\.,?\s|cf\.\s)?({_AUTHORS}),?\s({_YEAR}(?:,\s{_YEAR}){{0,5}})"
 )
 NARRATIVE_AUTHOR_YEAR = re.compile(rf"\b({_AUTHORS})\s\(({_YEAR})\)")
+# "Abel et al. showed", "Dao and Ré propose": a narrative cite without a year. Only the
+# forms that name authors unmistakably; kept only when a reference entry matches them.
+NARRATIVE_NO_YEAR = re.compile(
+    rf"\b({_NAME}\set\.?\sal\.?|{_NAME}\s(?:&|and)\s{_NAME})(?![\w-]|,?\s\(?{_YEAR}|'s?\b)")
 NUMERIC = re.compile(r"\[(\d{1,4}(?:\s{0,2}[\-–,]\s{0,2}\d{1,4}){0,20})\]")
 SUPERSCRIPT = re.compile(r"(?<=[^\W\d_])([¹²³⁴⁵⁶⁷⁸⁹⁰]{1,4}(?:[,⁻–][¹²³⁴⁵⁶⁷⁸⁹⁰]{1,4}){0,6})")
 LATEX_CITE = re.compile(r"\\(?:cite|citep|citet|parencite|textcite|autocite)\*?"
@@ -32,11 +36,11 @@ NOT_A_NAME = frozenset({"In", "The", "See", "As", "From", "Since", "Between", "A
                         "Until", "By", "During", "Table", "Figure", "Section", "Version"})
 
 
-def _author_fields(authors_text: str, year_text: str) -> CitedFields:
+def _author_fields(authors_text: str, year_text: str | None) -> CitedFields:
     et_al = bool(re.search(r"\bet\.?\sal\b", authors_text))
     names = re.split(r",\s|\s(?:&|and)\s|,?\set\.?\sal\.?", authors_text)
     return CitedFields(authors=[display_name(n.strip(" ,")) for n in names if n.strip(" ,")],
-                       year=int(year_text[:4]), et_al=et_al)
+                       year=int(year_text[:4]) if year_text else None, et_al=et_al)
 
 
 def expand_numbers(numbers: str) -> list[str]:
@@ -71,6 +75,10 @@ def find_inline(text: str) -> list[Citation]:
             continue
         found.append(Citation(match.group(0), match.span(), "inline",
                               _author_fields(match.group(1), match.group(2))))
+    for match in NARRATIVE_NO_YEAR.finditer(text):
+        if not any(name in NOT_A_NAME for name in re.findall(r"[A-Z]\w+", match.group(1))):
+            found.append(Citation(match.group(0), match.span(), "inline",
+                                  _author_fields(match.group(1), None)))
     for match in NUMERIC.finditer(text):
         found.append(Citation(match.group(0), match.span(), "inline", CitedFields(),
                               key=match.group(1)))

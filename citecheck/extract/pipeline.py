@@ -88,9 +88,11 @@ def extract(text: str, *, format: str | None = None) -> list[Citation]:
     for citation in citations:
         citation.text = original[citation.span[0]:citation.span[1]]
     link_citations(citations)
-    # "[100, 200]" in prose is a range, not a citation, unless a reference list backs it.
-    unlinked = [c for c in citations if c.kind == "inline" and c.key and c.key[:1].isdigit()
-                and c.links_to is None and int(re.split(r"\D", c.key)[0]) >= UNBACKED_NUMBER]
+    # "[100, 200]" in prose is a range, not a citation, unless a reference list backs it;
+    # "Smith and Jones" without a year is a citation only when an entry names them.
+    unlinked = [c for c in citations if c.kind == "inline" and c.links_to is None and (
+        (c.key and c.key[:1].isdigit() and int(re.split(r"\D", c.key)[0]) >= UNBACKED_NUMBER)
+        or (not c.key and c.fields.authors and c.fields.year is None))]
     if unlinked:
         citations = [c for c in citations if c not in unlinked]
         link_citations(citations)
@@ -114,14 +116,27 @@ def link_citations(citations: list[Citation]) -> None:
 
 
 def _by_author_year(citation: Citation, entries: list[tuple[int, Citation]]) -> int | None:
-    """The entry whose first author's family name and year match an author–year citation."""
-    wanted = normalize_text(family_name(citation.fields.authors[0]))
+    """The entry whose first author's family name and year match an author–year citation.
+
+    A citation without a year ("Abel et al. showed") links only to the one entry whose
+    authors it names; with two such entries it cannot tell which is meant.
+    """
+    cited = citation.fields
+    wanted = [normalize_text(family_name(name)) for name in cited.authors]
+    matches = []
     for index, entry in entries:
         fields = entry.fields
-        if fields.year != citation.fields.year or not fields.authors:
+        if not fields.authors or (cited.year is not None and fields.year != cited.year):
             continue
         families = [normalize_text(family_name(name)) for name in fields.authors]
-        if families[0] == wanted or (wanted in families[:1] + families[-1:]
-                                     and len(citation.fields.authors) > 1):
-            return index
-    return None
+        if cited.year is None:
+            named = families[0] == wanted[0] and (len(wanted) == 1
+                                                  or families[1:2] == wanted[1:2])
+        else:
+            named = families[0] == wanted[0] or (wanted[0] in families[:1] + families[-1:]
+                                                 and len(cited.authors) > 1)
+        if named:
+            if cited.year is not None:
+                return index
+            matches.append(index)
+    return matches[0] if len(matches) == 1 else None
