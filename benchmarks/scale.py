@@ -225,46 +225,38 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def exact_top_k(corpus: Path, encoder: Any, queries: np.ndarray, k: int) -> np.ndarray:
-    """Exact top-k corpus lines by brute force over freshly encoded records (the ANN's truth)."""
+def exact_top_k(corpus: Path, encoder: Any, queries: np.ndarray, k: int) -> list[list[str]]:
+    """Exact top-k record ids by brute force over freshly encoded records (the ANN's truth)."""
     from citecheck.index.vectors import record_text
     from citecheck.records import Record
 
     best_scores = np.full((len(queries), k), -np.inf, dtype=np.float32)
-    best_rids = np.full((len(queries), k), -1, dtype=np.int64)
+    best_lines = np.full((len(queries), k), -1, dtype=np.int64)
+    ids: list[str] = []
     chunk: list[str] = []
-    start = 0
 
     def flush() -> None:
-        nonlocal start, best_scores, best_rids
+        nonlocal best_scores, best_lines
         scores = queries @ encoder.encode_batch(chunk).T
-        rids = np.broadcast_to(np.arange(start, start + len(chunk)), scores.shape)
+        start = len(ids) - len(chunk)
+        lines = np.broadcast_to(np.arange(start, len(ids)), scores.shape)
         all_scores = np.concatenate([best_scores, scores], axis=1)
-        all_rids = np.concatenate([best_rids, rids], axis=1)
+        all_lines = np.concatenate([best_lines, lines], axis=1)
         top = np.argsort(-all_scores, axis=1)[:, :k]
         best_scores = np.take_along_axis(all_scores, top, axis=1)
-        best_rids = np.take_along_axis(all_rids, top, axis=1)
-        start += len(chunk)
+        best_lines = np.take_along_axis(all_lines, top, axis=1)
         chunk.clear()
 
     with corpus.open(encoding="utf-8") as handle:
         for line in handle:
-            chunk.append(record_text(Record.from_dict(json.loads(line))))
+            record = Record.from_dict(json.loads(line))
+            ids.append(record.id)
+            chunk.append(record_text(record))
             if len(chunk) >= 20_000:
                 flush()
     if chunk:
         flush()
-    return best_rids
-
-
-def corpus_ids(corpus: Path, lines: set[int]) -> dict[int, str]:
-    """The record ids on the given lines of the corpus."""
-    ids = {}
-    with corpus.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle):
-            if number in lines:
-                ids[number] = json.loads(line)["id"]
-    return ids
+    return [[ids[line] for line in row] for row in best_lines.tolist()]
 
 
 def as_text(references: list[str]) -> str:
@@ -303,13 +295,13 @@ def measure_citecheck(size: int, encoder_name: str, workdir: Path, queries: int,
     vectors = encoder.encode_batch([f"{q.title}" for q in recall_queries])
     ann = [[rid for rid, _ in hits] for hits in index.vectors.search(vectors, 10)]
     started = time.perf_counter()
-    exact_lines = exact_top_k(corpus, encoder, vectors, 10)
+    exact_ids = exact_top_k(corpus, encoder, vectors, 10)
     result["exact_scan_s"] = time.perf_counter() - started
-    # The exact scan numbers records by corpus line; the index numbers them by rid, which
-    # differs once the build has dropped a duplicate.
-    ids = corpus_ids(corpus, set(exact_lines.ravel().tolist()))
-    rid_of = index.store.rids_by_ids([*ids.values(), *(q.record_id for q in sample)])
-    exact = [{rid_of.get(ids[line], -1) for line in row} for row in exact_lines.tolist()]
+    # Compared by record id: corpus lines and index rids differ once the build has
+    # dropped a duplicate.
+    rid_of = index.store.rids_by_ids([*(i for row in exact_ids for i in row),
+                                      *(q.record_id for q in sample)])
+    exact = [{rid_of.get(record_id, -1) for record_id in row} for row in exact_ids]
     result["ann_recall_at_10"] = float(np.mean(
         [len(set(a) & e) / 10 for a, e in zip(ann, exact, strict=True)]))
     result["dense_hit_at_10"] = float(np.mean([rid_of.get(q.record_id) in a for q, a in zip(
