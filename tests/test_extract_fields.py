@@ -258,3 +258,23 @@ def test_arxiv_preprint_keeps_its_venue() -> None:
                              "arXiv:1504.07295, 2015.")
     assert fields.venue == "preprint"
     assert fields.arxiv == "1504.07295"
+
+
+def test_given_first_names_with_a_leading_initial_keep_the_list_whole() -> None:
+    # "Kozuno, A." and "Guo, J." would be family-first readings that end the list early.
+    names, _ = parse_names("Alan Chan, Hugo Silva, Sungsu Lim, Tadashi Kozuno, "
+                           "A. Rupam Mahmood, and Martha White")
+    assert names == ["Alan Chan", "Hugo Silva", "Sungsu Lim", "Tadashi Kozuno",
+                     "A. Rupam Mahmood", "Martha White"]
+    names, _ = parse_names("Chuan Guo, J. Zico Kolter, and Eric Wong")
+    assert names == ["Chuan Guo", "J. Zico Kolter", "Eric Wong"]
+    names, _ = parse_names("H. Brendan McMahan, Eider Moore, Daniel Ramage. Communication-"
+                           "efficient learning of deep networks from decentralized data.")
+    assert names == ["H. Brendan McMahan", "Eider Moore", "Daniel Ramage"]
+
+
+def test_family_first_lists_still_read_family_first() -> None:
+    assert parse_names("Kolter, J. Z., & Wong, E.")[0] == ["J. Z. Kolter", "E. Wong"]
+    assert parse_names("Vaswani, A. Attention is all you need")[0] == ["A. Vaswani"]
+    assert parse_names("D. G. Bradlee, S. J. Eggers, Integrating Register Allocation")[0] == [
+        "D. G. Bradlee", "S. J. Eggers"]

@@ -302,6 +302,21 @@ def name_source(tokens: list[_Token], start: int, end: int) -> str:
 
 
 def _scan(text: str, tokens: list[_Token]) -> AuthorList:
+    """The names at the start of ``tokens``, read family-first where a name allows it.
+
+    "Chuan Guo, J. Zico Kolter, and Eric Wong" also reads as "Guo, J." and then stops;
+    when reading the first name given-first yields a longer list, that reading wins.
+    """
+    found = _scan_from(tokens, given_first=False)
+    ambiguous = _family_first(tokens, 0) is not None and _given_first(tokens, 0) is not None
+    if found.names and ambiguous:
+        other = _scan_from(tokens, given_first=True)
+        if len(other.names) > len(found.names):
+            return other
+    return found
+
+
+def _scan_from(tokens: list[_Token], given_first: bool) -> AuthorList:
     found = AuthorList()
     # Lists keep one style: once names start with initials, a run of capitalised words
     # without initials is the title ("... and R. R. Henry, Integrating Register Allocation").
@@ -314,9 +329,17 @@ def _scan(text: str, tokens: list[_Token]) -> AuthorList:
             found.end = tokens[i + skip - 1].end
             return found
         start = i
-        parsed = (_family_first(tokens, i, bool(found.names))
-                  or _given_first(tokens, i, bool(found.names))
-                  or _vancouver(tokens, i))
+        in_list = bool(found.names)
+        # A list keeps the order of its names: in a given-first list "Tadashi Kozuno,
+        # A. Rupam Mahmood" is two names, not "Kozuno, A.".
+        if given_first:
+            parsed = _given_first(tokens, i, in_list) or _family_first(tokens, i, in_list)
+        else:
+            parsed = _family_first(tokens, i, in_list)
+            if parsed is None:
+                parsed = _given_first(tokens, i, in_list)
+                given_first = parsed is not None and not in_list
+        parsed = parsed or _vancouver(tokens, i)
         lone_family = tokens[i].is_word and not tokens[i].punct
         if parsed is None and lone_family and _is_et_al(tokens, i + 1):
             parsed = tokens[i].core, i + 1  # "Radford et al." names the first author only
@@ -327,7 +350,8 @@ def _scan(text: str, tokens: list[_Token]) -> AuthorList:
             name += f" {tokens[i].core}."
             i += 1
         if initials_style is None:
-            initials_style = tokens[start].is_initials
+            # "D. G. Bradlee" sets the style; "H. Brendan McMahan" spells a given name out.
+            initials_style = all(t.is_initials for t in tokens[start:i - 1]) and i - start > 1
         elif initials_style and not (tokens[start].is_initials
                                      or "," in name_source(tokens, start, i)):
             return found  # "D. G. Bradlee, S. J. Eggers, Integrating Register ..." -- a title
