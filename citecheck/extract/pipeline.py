@@ -118,8 +118,8 @@ def link_citations(citations: list[Citation]) -> None:
 def _by_author_year(citation: Citation, entries: list[tuple[int, Citation]]) -> int | None:
     """The entry whose first author's family name and year match an author–year citation.
 
-    A citation without a year ("Abel et al. showed") links only to the one entry whose
-    authors it names; with two such entries it cannot tell which is meant.
+    A citation without a year ("Abel et al. showed", "Dao and Ré") links only to the one
+    entry whose first family names it gives; with two such entries it cannot tell which.
     """
     cited = citation.fields
     wanted = [normalize_text(family_name(name)) for name in cited.authors]
@@ -130,13 +130,12 @@ def _by_author_year(citation: Citation, entries: list[tuple[int, Citation]]) -> 
             continue
         families = [normalize_text(family_name(name)) for name in fields.authors]
         if cited.year is None:
-            named = families[0] == wanted[0] and (len(wanted) == 1
-                                                  or families[1:2] == wanted[1:2])
+            named = families[:len(wanted)] == wanted
         else:
             named = families[0] == wanted[0] or (wanted[0] in families[:1] + families[-1:]
                                                  and len(cited.authors) > 1)
         if named:
-            if cited.year is not None:
-                return index
             matches.append(index)
-    return matches[0] if len(matches) == 1 else None
+    if cited.year is None:
+        return matches[0] if len(matches) == 1 else None
+    return matches[0] if matches else None
