@@ -1,0 +1,344 @@
+"""Renderings of one HALLMARK entry in the citation styles people and language models write."""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from citecheck.records import family_name, split_bibtex_authors
+
+# Words that stay lower case inside a title-cased or sentence-cased title.
+_SMALL_WORDS = frozenset({"a", "an", "the", "and", "or", "but", "of", "for", "in", "on", "at",
+                          "to", "by", "with", "via", "from", "as", "vs"})
+
+
+class Work:
+    """The parts of a HALLMARK ``fields`` dict that citation styles print."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        names = split_bibtex_authors(fields.get("author", ""))
+        # BibTeX "and others" is printed as "et al." by every style.
+        self.et_al = bool(names) and names[-1] == "et al."
+        self.authors = [n for n in names if n != "et al."]
+        self.title = " ".join(fields.get("title", "").replace("{", "").replace("}", "").split())
+        self.year = str(fields.get("year", "") or "").strip()
+        self.venue = (fields.get("booktitle") or fields.get("journal") or "").strip()
+        self.is_journal = bool(fields.get("journal")) and not fields.get("booktitle")
+        self.doi = (fields.get("doi") or "").strip()
+        self.url = (fields.get("url") or "").strip()
+
+    @property
+    def link(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else self.url
+
+
+def _split(name: str) -> tuple[list[str], str]:
+    """(given names, family name) of a display name."""
+    family = family_name(name)
+    given = name[: len(name) - len(family)].split() if name.endswith(family) else name.split()[:-1]
+    return given, family
+
+
+def _initial(given: str, dotted: bool = True) -> str:
+    """"Jean-Pierre" -> "J.-P."; "S." -> "S."; dotless for Vancouver ("JP")."""
+    parts = [p for p in given.split("-") if p]
+    if dotted:
+        return "-".join(p[0] + "." for p in parts)
+    return "".join(p[0] for p in parts)
+
+
+def initials_first(name: str) -> str:
+    """"Matthew S. Brennan" -> "M. S. Brennan" (IEEE)."""
+    given, family = _split(name)
+    return " ".join([*(_initial(g) for g in given), family])
+
+
+def family_initials(name: str, space: str = " ") -> str:
+    """"Matthew S. Brennan" -> "Brennan, M. S." (APA, Nature; LNCS without spaces)."""
+    given, family = _split(name)
+    initials = space.join(_initial(g) for g in given)
+    return f"{family}, {initials}" if initials else family
+
+
+def family_given(name: str) -> str:
+    """"Matthew S. Brennan" -> "Brennan, Matthew S." (MLA, Chicago first author)."""
+    given, family = _split(name)
+    return f"{family}, {' '.join(given)}" if given else family
+
+
+def vancouver_name(name: str) -> str:
+    """"Matthew S. Brennan" -> "Brennan MS"."""
+    given, family = _split(name)
+    initials = "".join(_initial(g, dotted=False) for g in given)
+    return f"{family} {initials}".strip()
+
+
+def join_names(names: list[str], last: str = ", and ", pair: str = " and ") -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    if len(names) == 2:
+        return names[0] + pair + names[1]
+    return ", ".join(names[:-1]) + last + names[-1]
+
+
+def sentence_case(title: str) -> str:
+    """APA and Vancouver article titles: first word and words after a colon capitalised;
+    acronyms and words with inner capitals ("BERT", "ImageNet") kept."""
+    words = title.split(" ")
+    out = []
+    capitalise = True
+    for word in words:
+        keep = word[1:] != word[1:].lower() or (word.isupper() and len(word) > 1)
+        if keep:
+            out.append(word)
+        elif capitalise:
+            out.append(word[:1].upper() + word[1:].lower())
+        else:
+            out.append(word.lower())
+        capitalise = word.endswith((":", "?", "!", "."))
+    return " ".join(out)
+
+
+def _end(text: str) -> str:
+    """``text`` with one final period ("... Work?" keeps its question mark)."""
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def apa7(fields: dict[str, str]) -> str:
+    """Abbas, A., & Swoboda, P. (2021). Combinatorial optimization .... *NeurIPS*. https://..."""
+    work = Work(fields)
+    names = [family_initials(n) for n in work.authors]
+    if len(names) > 20:  # APA 7: the first 19, an ellipsis, the last
+        listed = ", ".join(names[:19]) + ", . . . " + names[-1]
+    elif work.et_al:
+        listed = ", ".join(names) + ", et al."
+    else:
+        listed = join_names(names, last=", & ", pair=", & ")
+    ref = f"{listed} ({work.year or 'n.d.'}). {_end(sentence_case(work.title))}"
+    if work.venue:
+        ref += f" *{work.venue}*."
+    if work.link:
+        ref += f" {work.link}"
+    return ref
+
+
+def mla9(fields: dict[str, str]) -> str:
+    """Abbas, Ahmed, and Paul Swoboda. "Combinatorial Optimization ...." *NeurIPS*, 2021."""
+    work = Work(fields)
+    authors = work.authors
+    if len(authors) >= 3 or (work.et_al and authors):
+        listed = family_given(authors[0]) + ", et al."
+    elif len(authors) == 2:
+        listed = f"{family_given(authors[0])}, and {authors[1]}."
+    else:
+        listed = _end(family_given(authors[0])) if authors else ""
+    ref = f"{listed} \u201c{_end(work.title)}\u201d"
+    ref += f" *{work.venue}*, {work.year}." if work.venue else f" {work.year}."
+    if work.doi:
+        ref += f" https://doi.org/{work.doi}."
+    return ref.strip()
+
+
+def chicago_author_date(fields: dict[str, str]) -> str:
+    """Abbas, Ahmed, and Paul Swoboda. 2021. "Combinatorial ...." In *NeurIPS*."""
+    work = Work(fields)
+    authors = work.authors
+    if len(authors) > 10:  # Chicago 17: more than ten authors, the first seven and et al.
+        names = [family_given(authors[0]), *authors[1:7]]
+        listed = ", ".join(names) + ", et al."
+    else:
+        names = [family_given(authors[0]), *authors[1:]] if authors else []
+        listed = join_names(names, pair=", and ") + (", et al." if work.et_al else "")
+    ref = f"{_end(listed)} {work.year}. \u201c{_end(work.title)}\u201d"
+    if work.venue:
+        ref += f" {'' if work.is_journal else 'In '}*{work.venue}*."
+    if work.link:
+        ref += f" {work.link}."
+    return ref
+
+
+def harvard(fields: dict[str, str]) -> str:
+    """Abbas, A. and Swoboda, P. (2021) 'Combinatorial ...', *NeurIPS*. Available at: URL."""
+    work = Work(fields)
+    names = [family_initials(n, space="") for n in work.authors]
+    if len(names) >= 4 or work.et_al:
+        listed = f"{names[0]} et al." if names else ""
+    else:
+        listed = join_names(names, last=" and ")
+    ref = f"{listed} ({work.year}) \u2018{work.title}\u2019"
+    ref += f", *{work.venue}*." if work.venue else "."
+    if work.link:
+        ref += f" Available at: {work.link}."
+    return ref
+
+
+def ieee(fields: dict[str, str]) -> str:
+    """[1] A. Abbas and P. Swoboda, "Combinatorial ...," in *Proc. NeurIPS*, 2021."""
+    work = Work(fields)
+    names = [initials_first(n) for n in work.authors]
+    # IEEE: more than six authors, the first and et al.
+    many = (len(names) > 6 or work.et_al) and bool(names)
+    listed = f"{names[0]} et al." if many else join_names(names)
+    ref = f"[1] {listed}, \u201c{work.title},\u201d"
+    if work.venue:
+        ref += f" {'' if work.is_journal else 'in '}*{'' if work.is_journal else 'Proc. '}" \
+               f"{work.venue}*,"
+    ref += f" {work.year}."
+    if work.doi:
+        ref += f" doi: {work.doi}."
+    return ref
+
+
+def acm(fields: dict[str, str]) -> str:
+    """Ahmed Abbas and Paul Swoboda. 2021. Combinatorial .... In *NeurIPS*. https://doi.org/..."""
+    work = Work(fields)
+    listed = join_names(work.authors) + (" et al." if work.et_al else "")
+    ref = f"{_end(listed)} {work.year}. {_end(work.title)}"
+    if work.venue:
+        ref += f" {'' if work.is_journal else 'In '}*{work.venue}*."
+    if work.link:
+        ref += f" {work.link}"
+    return ref
+
+
+def vancouver(fields: dict[str, str]) -> str:
+    """1. Abbas A, Swoboda P. Combinatorial optimization .... NeurIPS. 2021."""
+    work = Work(fields)
+    names = [vancouver_name(n) for n in work.authors]
+    listed = ", ".join(names[:6]) + (", et al." if len(names) > 6 or work.et_al else ".")
+    ref = f"1. {listed} {_end(sentence_case(work.title))}"
+    if work.venue:
+        ref += f" {work.venue}."
+    ref += f" {work.year}."
+    if work.doi:
+        ref += f" doi:{work.doi}"
+    return ref
+
+
+def nature(fields: dict[str, str]) -> str:
+    """1. Abbas, A. & Swoboda, P. Combinatorial .... *NeurIPS* (2021)."""
+    work = Work(fields)
+    names = [family_initials(n) for n in work.authors]
+    if len(names) > 5 or work.et_al:  # Nature: more than five authors, the first and et al.
+        listed = f"{names[0]} et al." if names else ""
+    else:
+        listed = join_names(names, last=" & ", pair=" & ")
+    ref = f"1. {listed} {_end(work.title)}"
+    ref += f" *{work.venue}* ({work.year})." if work.venue else f" ({work.year})."
+    if work.doi:
+        ref += f" https://doi.org/{work.doi}"
+    return ref
+
+
+def springer_lncs(fields: dict[str, str]) -> str:
+    """1. Abbas, A., Swoboda, P.: Combinatorial .... In: NeurIPS (2021)"""
+    work = Work(fields)
+    names = [family_initials(n, space="") for n in work.authors]
+    listed = ", ".join(names) + (", et al." if work.et_al else "")
+    ref = f"1. {listed}: {_end(work.title)}"
+    ref += f" {'' if work.is_journal else 'In: '}{work.venue} ({work.year})" if work.venue \
+        else f" ({work.year})"
+    if work.doi:
+        ref += f". https://doi.org/{work.doi}"
+    return ref
+
+
+def llm_family_bullets(fields: dict[str, str]) -> str:
+    """- Abbas and Swoboda (2021). *Combinatorial ...*. NeurIPS."""
+    work = Work(fields)
+    families = [family_name(n) for n in work.authors]
+    listed = join_names(families, last=" and ") + (" et al." if work.et_al else "")
+    ref = f"- {listed} ({work.year}). *{work.title}*."
+    if work.venue:
+        ref += f" {work.venue}."
+    return ref
+
+
+def et_al_short(fields: dict[str, str]) -> str:
+    """Ahmed Abbas et al. (2021). Combinatorial .... NeurIPS. (et al. after the first author
+    when there are three or more, as language models often write it)."""
+    work = Work(fields)
+    authors = work.authors
+    many = (len(authors) >= 3 or work.et_al) and bool(authors)
+    listed = f"{authors[0]} et al." if many else " and ".join(authors)
+    ref = f"{listed} ({work.year}). {_end(work.title)}"
+    if work.venue:
+        ref += f" {work.venue}."
+    return ref
+
+
+def markdown_links(fields: dict[str, str]) -> str:
+    """A short Markdown answer whose reference list links the title."""
+    work = Work(fields)
+    listed = ", ".join(work.authors) + (" et al." if work.et_al else "")
+    title = f"[{work.title}]({work.link})" if work.link else f"**{work.title}**"
+    venue = f"{work.venue} {work.year}" if work.venue else work.year
+    return ("Here is a work that is relevant to your question:\n\n"
+            f"1. {title} — {listed} ({venue})\n")
+
+
+def html_list(fields: dict[str, str]) -> str:
+    """An HTML ordered list with an italic title and a link."""
+    work = Work(fields)
+    listed = html.escape(join_names(work.authors) + (" et al." if work.et_al else ""))
+    title = f"<i>{html.escape(work.title)}</i>"
+    if work.link:
+        title = f'<a href="{html.escape(work.link)}">{title}</a>'
+    venue = f" In {html.escape(work.venue)}," if work.venue else ""
+    return ("<p>References</p>\n<ol>\n"
+            f"  <li>{_end(listed)} {title}.{venue} {work.year}.</li>\n</ol>\n")
+
+
+def doi_url(fields: dict[str, str]) -> str:
+    """Ahmed Abbas, Paul Swoboda: Combinatorial .... NeurIPS 2021. doi:10... / URL."""
+    work = Work(fields)
+    listed = ", ".join(work.authors) + (" et al." if work.et_al else "")
+    ref = f"{listed}: {_end(work.title)}"
+    ref += f" {work.venue} {work.year}." if work.venue else f" {work.year}."
+    if work.doi:
+        ref += f" doi:{work.doi}"
+    elif work.url:
+        ref += f" URL: {work.url}"
+    return ref
+
+
+STYLES: dict[str, Callable[[dict[str, str]], str]] = {
+    "apa7": apa7,
+    "mla9": mla9,
+    "chicago_author_date": chicago_author_date,
+    "harvard": harvard,
+    "ieee": ieee,
+    "acm": acm,
+    "vancouver": vancouver,
+    "nature": nature,
+    "springer_lncs": springer_lncs,
+    "llm_family_bullets": llm_family_bullets,
+    "et_al": et_al_short,
+    "markdown_links": markdown_links,
+    "html_list": html_list,
+    "doi_url": doi_url,
+}
+
+
+def main() -> int:
+    """Print every style of the first few valid HALLMARK entries (a visual check)."""
+    import json
+
+    from common import shared_file
+
+    path = shared_file("hallmark", "valid_entries.jsonl")
+    with open(path, encoding="utf-8") as lines:
+        entries = [json.loads(next(lines))["fields"] for _ in range(3)]
+    for name, render in STYLES.items():
+        print(f"== {name}")
+        for fields in entries:
+            print(re.sub(r"\n+", "\n", render(fields)).strip())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
