@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,8 +11,8 @@ from citecheck.config import default_index_dir
 from citecheck.errors import IndexCorruptError, IndexError_, IndexMismatchError
 from citecheck.index.encoders import Encoder, get_encoder
 from citecheck.index.manifest import Manifest, load_manifest, rebuild_hint
-from citecheck.index.store import STORE_FILE, Store
-from citecheck.index.swap import recover_interrupted_swap
+from citecheck.index.store import STORE_FILE, Store, corrupt_store_error
+from citecheck.index.swap import recover_interrupted_swap, remove_stale_staging
 from citecheck.index.vectors import VECTORS_FILE, Vectors
 
 # An update may swap the directory while it is being opened; then open again.
@@ -40,6 +41,9 @@ class Index:
     def open(cls, path: Path | str, *, encoder: Encoder | None = None) -> Index:
         directory = Path(path)
         recover_interrupted_swap(directory)
+        # A writer killed mid-build leaves a staging directory beside the index; only dead
+        # writers' leftovers are removed (index verify reports any that remain).
+        remove_stale_staging(directory)
         for attempt in range(OPEN_ATTEMPTS):
             before = _identity(directory)
             try:
@@ -86,11 +90,14 @@ class Index:
             )
         try:
             store = Store(directory / STORE_FILE)
+        except (sqlite3.Error, OSError) as exc:
+            raise corrupt_store_error(directory / STORE_FILE, exc) from None
+        try:
+            store.check_schema()
             count = store.count()
-        except Exception as exc:  # sqlite3.DatabaseError and friends: the file is not a store
-            raise IndexCorruptError(
-                f"cannot read {directory / STORE_FILE} ({exc}); {rebuild_hint(directory)}"
-            ) from None
+        except IndexError_:
+            store.close()
+            raise
         if count != manifest.count or vectors.count != manifest.count:
             store.close()
             raise IndexCorruptError(

@@ -44,6 +44,41 @@ def rebuild_hint(directory: Path) -> str:
     return f"rebuild it with: citecheck index build --index {directory} SOURCE..."
 
 
+# The JSON type each manifest field must have; a hand-edited or damaged manifest
+# ("files": null) is refused with one line instead of failing later with a traceback.
+_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
+    "model": str, "dimension": int, "count": int, "format_version": int, "sources": list,
+    "files": dict, "built_at": str, "updated_at": str, "vector_index": str, "coverage": dict,
+}
+
+
+def manifest_type_problem(manifest: Manifest) -> str:
+    """What is wrong with the types of a manifest's fields, or "" when nothing is."""
+    for name, expected in _FIELD_TYPES.items():
+        value = getattr(manifest, name)
+        # bool is an int in Python but never a count or a dimension.
+        if isinstance(value, bool) or not isinstance(value, expected):
+            return f"field {name!r} is {type(value).__name__}, not {_type_name(expected)}"
+    if manifest.dimension <= 0 or manifest.count < 0:
+        return f"dimension {manifest.dimension} and count {manifest.count} are not valid"
+    if not all(isinstance(source, dict) for source in manifest.sources):
+        return "field 'sources' holds something other than objects"
+    for name, info in manifest.files.items():
+        if (not isinstance(info, dict) or isinstance(info.get("size"), bool)
+                or not isinstance(info.get("size"), int)
+                or not isinstance(info.get("sha256", ""), str)):
+            return f"files entry {name!r} needs an integer size and a sha256 string"
+        if Path(name).name != name or name in ("", ".", ".."):
+            return f"files entry {name!r} is not a file name inside the index"
+    return ""
+
+
+def _type_name(expected: type | tuple[type, ...]) -> str:
+    names = {int: "integer", str: "string", list: "list", dict: "object"}
+    kinds = expected if isinstance(expected, tuple) else (expected,)
+    return " or ".join(names.get(kind, kind.__name__) for kind in kinds)
+
+
 def load_manifest(directory: Path) -> Manifest:
     """Read and sanity-check a manifest; every failure says how to rebuild."""
     path = directory / MANIFEST_FILE
@@ -53,11 +88,16 @@ def load_manifest(directory: Path) -> Manifest:
         raise IndexCorruptError(f"{directory} has no {MANIFEST_FILE}; {rebuild_hint(directory)}")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise TypeError("not a JSON object")
         manifest = Manifest(**data)
-    except (ValueError, TypeError, UnicodeDecodeError) as exc:
+    except (ValueError, TypeError, UnicodeDecodeError, OSError) as exc:
         raise IndexCorruptError(
             f"unreadable {path} ({exc.__class__.__name__}); {rebuild_hint(directory)}"
         ) from None
+    problem = manifest_type_problem(manifest)
+    if problem:
+        raise IndexCorruptError(f"{path}: {problem}; {rebuild_hint(directory)}")
     if manifest.format_version != FORMAT_VERSION:
         raise IndexMismatchError(
             f"index {directory} has format version {manifest.format_version}, this citecheck "

@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlite_utils
 from rapidfuzz import fuzz
 
+from citecheck.errors import IndexCorruptError
 from citecheck.records import Record, normalize_text
 
 STORE_FILE = "records.db"
@@ -31,7 +32,7 @@ SQL_CHUNK = 900
 # Reads through a memory map skip a copy per page: record fetches at 1 M records take a
 # third of the time (benchmarks/scale.py). Pages are file-backed and shared, not heap.
 MMAP_BYTES = 2**30
-_RECORD_COLUMNS = "rid, id, title, authors, year, venue, doi, arxiv, url, type, source"
+_RECORD_COLUMNS = "rid, id, title, authors, year, venue, doi, arxiv, url, type, source, ids, work"
 
 
 def create_store(path: Path) -> sqlite_utils.Database:
@@ -42,14 +43,17 @@ def create_store(path: Path) -> sqlite_utils.Database:
         {
             "rid": int, "id": str, "title": str, "authors": str, "family_names": str,
             "year": int, "venue": str, "doi": str, "arxiv": str, "url": str, "type": str,
-            "source": str, "content_hash": str,
+            "source": str, "content_hash": str, "ids": str, "work": str,
         },
         pk="rid",
     )
+    # ids: every source's id for this record (provenance of merged duplicates);
+    # work: the id shared by all versions of one work (preprint, published, ...).
     db["records"].create_index(["id"], unique=True)
     db["records"].create_index(["doi"])
     db["records"].create_index(["arxiv"])
     db["records"].create_index(["source"])
+    db["records"].create_index(["work"])
     db["keys"].create({"key": str, "rid": int}, pk="key")
     db["keys"].create_index(["rid"])
     return db
@@ -77,22 +81,43 @@ def write_term_counts(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE temp.records_vocab")
 
 
+# What a reader needs: the table and columns every query here names, and the FTS index.
+REQUIRED_COLUMNS = {
+    "records": {"rid", "id", "title", "authors", "family_names", "year", "venue", "doi",
+                "arxiv", "url", "type", "source", "ids", "work"},
+    "records_fts": {"title", "family_names", "venue"},
+}
+
+
+def corrupt_store_error(path: Path, exc: BaseException) -> IndexCorruptError:
+    """The one-line error for an unreadable store, saying how to rebuild."""
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return IndexCorruptError(
+        f"cannot read {path} ({reason}); rebuild it with: citecheck index build --index "
+        f"{path.parent} SOURCE..."
+    )
+
+
 def _row_to_record(row: tuple[object, ...]) -> Record:
-    _, rid_id, title, authors, year, venue, doi, arxiv, url, kind, source = row
+    _, rid_id, title, authors, year, venue, doi, arxiv, url, kind, source, ids, work = row
     return Record(
         id=str(rid_id), title=str(title or ""), authors=json.loads(str(authors or "[]")),
         year=int(year) if year is not None else None,  # type: ignore[call-overload]
         venue=venue, doi=doi, arxiv=arxiv, url=url, type=kind, source=source,  # type: ignore[arg-type]
+        ids=json.loads(str(ids)) if ids else [], work=str(work) if work else None,
     )
 
 
 def fts_query(text: str, max_terms: int = 32) -> str:
     """An FTS5 OR-query of the distinct words of ``text``, each quoted so none is an operator."""
-    words: list[str] = []
+    # A dict keeps first-seen order with O(1) membership: a list made long inputs quadratic.
+    words: dict[str, None] = {}
     for word in normalize_text(text).split():
-        if len(word) > 1 and word not in words:
-            words.append(word)
-    return " OR ".join(f'"{word}"' for word in words[:max_terms])
+        if len(word) > 1:
+            words.setdefault(word)
+            if len(words) >= max_terms:
+                break
+    return " OR ".join(f'"{word}"' for word in words)
 
 
 class Store:
@@ -133,30 +158,53 @@ class Store:
         return conn  # type: ignore[no-any-return]
 
     def count(self) -> int:
-        return int(self.conn.execute("SELECT count(*) FROM records").fetchone()[0])
+        return int(self._rows("SELECT count(*) FROM records")[0][0])  # type: ignore[call-overload]
+
+    def check_schema(self) -> None:
+        """Raise IndexCorruptError unless every table and column the queries use is there."""
+        for table, columns in REQUIRED_COLUMNS.items():
+            present = {str(row[1]) for row in self._rows(f"PRAGMA table_info({table})")}
+            missing = sorted(columns - present)
+            if missing:
+                what = f"table {table}" if not present else f"{table} columns {', '.join(missing)}"
+                raise corrupt_store_error(self.path, ValueError(f"{what} missing"))
+
+    def _rows(self, sql: str, parameters: Iterable[object] = ()) -> list[tuple[object, ...]]:
+        """Run one statement and fetch every row; any SQLite failure is a corrupt index.
+
+        Turning errors into empty results would make a damaged index answer "not found"
+        for everything (issue 13), so no SQLite error is swallowed here.
+        """
+        try:
+            return list(self.conn.execute(sql, list(parameters)).fetchall())
+        except sqlite3.Error as exc:
+            raise corrupt_store_error(self.path, exc) from None
 
     def get(self, rids: Iterable[int]) -> dict[int, Record]:
         rid_list = list(dict.fromkeys(rids))
         if not rid_list:
             return {}
         marks = ",".join("?" * len(rid_list))
-        rows = self.conn.execute(
-            f"SELECT {_RECORD_COLUMNS} FROM records WHERE rid IN ({marks})", rid_list
-        ).fetchall()
+        rows = self._rows(f"SELECT {_RECORD_COLUMNS} FROM records WHERE rid IN ({marks})",
+                          rid_list)
         return {int(row[0]): _row_to_record(row) for row in rows}
 
     def by_id(self, record_id: str) -> Record | None:
-        row = self.conn.execute(
-            f"SELECT {_RECORD_COLUMNS} FROM records WHERE id = ?", [record_id]
-        ).fetchone()
-        return _row_to_record(row) if row else None
+        rows = self._rows(f"SELECT {_RECORD_COLUMNS} FROM records WHERE id = ?", [record_id])
+        return _row_to_record(rows[0]) if rows else None
+
+    def versions(self, work: str) -> list[Record]:
+        """Every record of one work: its preprint, published and other versions."""
+        rows = self._rows(f"SELECT {_RECORD_COLUMNS} FROM records WHERE work = ? LIMIT 20",
+                          [work])
+        return [_row_to_record(row) for row in rows]
 
     def rids_by_doi(self, doi: str) -> list[int]:
-        return [r[0] for r in self.conn.execute("SELECT rid FROM records WHERE doi = ?", [doi])]
+        return [int(r[0]) for r in self._rows("SELECT rid FROM records WHERE doi = ?", [doi])]  # type: ignore[call-overload]
 
     def rids_by_arxiv(self, arxiv: str) -> list[int]:
-        rows = self.conn.execute("SELECT rid FROM records WHERE arxiv = ?", [arxiv])
-        return [r[0] for r in rows]
+        rows = self._rows("SELECT rid FROM records WHERE arxiv = ?", [arxiv])
+        return [int(r[0]) for r in rows]  # type: ignore[call-overload]
 
     def search(self, text: str, limit: int = 20) -> list[tuple[int, float]]:
         """Records sharing words with ``text``, as (rid, score), best first.
@@ -201,36 +249,29 @@ class Store:
         anything (~0.6 ms a query at 1 M records); a handful of matches is cheaper to
         rank in Python.
         """
-        try:
-            rows = self.conn.execute(
-                "SELECT rowid, title, family_names FROM records_fts WHERE records_fts MATCH ? "
-                "LIMIT ?", [query, limit]).fetchall()
-        except sqlite3.OperationalError:
-            return []
+        rows = self._rows(
+            "SELECT rowid, title, family_names FROM records_fts WHERE records_fts MATCH ? "
+            "LIMIT ?", [query, limit])
         return [(int(rid), f"{title} {families or ''}") for rid, title, families in rows]
 
     def _ranked(self, query: str, limit: int) -> list[tuple[int, float]]:
-        try:
-            rows = self.conn.execute(
-                "SELECT rowid, bm25(records_fts) FROM records_fts WHERE records_fts MATCH ? "
-                "ORDER BY bm25(records_fts) LIMIT ?",
-                [query, limit],
-            ).fetchall()
-        except sqlite3.OperationalError:
-            return []
-        return [(int(rid), -float(score)) for rid, score in rows]
+        rows = self._rows(
+            "SELECT rowid, bm25(records_fts) FROM records_fts WHERE records_fts MATCH ? "
+            "ORDER BY bm25(records_fts) LIMIT ?",
+            [query, limit],
+        )
+        return [(int(rid), -float(score)) for rid, score in rows]  # type: ignore[call-overload,arg-type]
 
     @cached_property
     def has_term_counts(self) -> bool:
-        return bool(self.conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE name = 'terms'").fetchone())
+        return bool(self._rows("SELECT 1 FROM sqlite_master WHERE name = 'terms'"))
 
     def _by_rarity(self, query: str) -> list[tuple[str, int]]:
         """The words of an OR-query that some record has, with their record counts, rarest first."""
         words = [word.strip('"') for word in query.split(" OR ")]
         marks = ",".join("?" * len(words))
-        docs = dict(self.conn.execute(
-            f"SELECT term, docs FROM terms WHERE term IN ({marks})", words).fetchall())
+        docs: dict[str, int] = dict(self._rows(  # type: ignore[arg-type]
+            f"SELECT term, docs FROM terms WHERE term IN ({marks})", words))
         return sorted(((word, docs[word]) for word in words if word in docs),
                       key=lambda item: item[1])
 
@@ -241,21 +282,21 @@ class Store:
         for start in range(0, len(id_list), SQL_CHUNK):
             chunk = id_list[start:start + SQL_CHUNK]
             marks = ",".join("?" * len(chunk))
-            found.update(self.conn.execute(
-                f"SELECT id, rid FROM records WHERE id IN ({marks})", chunk).fetchall())
+            found.update(self._rows(  # type: ignore[arg-type]
+                f"SELECT id, rid FROM records WHERE id IN ({marks})", chunk))
         return found
 
     def rids_by_source(self, source: str) -> list[int]:
-        rows = self.conn.execute("SELECT rid FROM records WHERE source = ?", [source])
-        return [r[0] for r in rows]
+        rows = self._rows("SELECT rid FROM records WHERE source = ?", [source])
+        return [int(r[0]) for r in rows]  # type: ignore[call-overload]
 
     def iter_records(self, batch: int = 5000) -> Iterator[tuple[int, Record]]:
         last = -1
         while True:
-            rows = self.conn.execute(
+            rows = self._rows(
                 f"SELECT {_RECORD_COLUMNS} FROM records WHERE rid > ? ORDER BY rid LIMIT ?",
                 [last, batch],
-            ).fetchall()
+            )
             if not rows:
                 return
             for row in rows:
