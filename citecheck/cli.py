@@ -167,6 +167,11 @@ def search(query: str, index_dir: Path | None, limit: int) -> int:
     from citecheck.extract import CitedFields
     from citecheck.match import retrieve_many
 
+    # Argument errors are one line and exit 2, before any index is opened.
+    if not query.strip():
+        raise InputError("search needs a non-empty QUERY")
+    if limit < 1:
+        raise InputError(f"-k must be at least 1, got {limit}")
     verifier = open_verifier(index_dir)
     fields = CitedFields(title=query)
     for candidate in retrieve_many(verifier.index, [(fields, query)], shortlist=limit)[0]:
@@ -220,13 +225,39 @@ def index_build(sources: tuple[Path, ...], index_dir: Path | None, source_format
 
 @index.command("info")
 @INDEX_OPTION
-def index_info(index_dir: Path | None) -> int:
+@click.option("--verify", "full_check", is_flag=True, default=False,
+              help="Also check every file's sha256 against the manifest (reads every byte).")
+def index_info(index_dir: Path | None, full_check: bool) -> int:
     """Print an index's manifest (checked for consistency first)."""
     from citecheck.index.manifest import load_manifest
 
+    if full_check:
+        _verify_index(index_dir or default_index_dir())
     manifest = load_manifest(index_dir or default_index_dir())
     click.echo(json.dumps(manifest.to_dict(), indent=2))
     return 0
+
+
+@index.command("verify")
+@INDEX_OPTION
+def index_verify(index_dir: Path | None) -> int:
+    """Check every index file's sha256 against the manifest, and the store's integrity.
+
+    Exit codes: 0 intact, 3 damaged (each problem is listed).
+    """
+    _verify_index(index_dir or default_index_dir())
+    return 0
+
+
+def _verify_index(directory: Path) -> None:
+    """Run the full check, reporting on stderr; IndexCorruptError (exit 3) when damaged."""
+    from citecheck.index.integrity import verify_index
+
+    report = verify_index(directory)
+    for leftover in report.leftovers:
+        click.echo(f"citecheck: warning: left over by a writer: {leftover}", err=True)
+    click.echo(f"{directory}: {report.records} records; sha256 verified for "
+               f"{', '.join(report.files)}", err=True)
 
 
 @index.command("add")
@@ -262,6 +293,13 @@ def index_remove(record_ids: tuple[str, ...], index_dir: Path | None, source: st
     if not record_ids and source is None:
         raise click.UsageError("name record IDs to remove, or --source NAME")
     target = index_dir or default_index_dir()
+    if source is not None:
+        from citecheck.index.manifest import load_manifest
+
+        known = [Path(str(entry.get("path"))).name for entry in load_manifest(target).sources]
+        if Path(source).name not in known:
+            raise InputError(f"index {target} has no source {source!r} (its sources: "
+                             f"{', '.join(known) or 'none'})")
     summary = remove_from_index(target, list(record_ids), source=source)
     for missing in summary.missing:
         click.echo(f"not in the index: {missing}", err=True)
