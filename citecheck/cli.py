@@ -369,19 +369,44 @@ def batch(input_file: Path, output: Path, index_dir: Path | None, workers: int,
 @click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
 @click.option("--max-body-bytes", type=click.IntRange(min=1), default=None,
               help="Refuse request bodies larger than this with 413 (default 1 MB).")
-def serve(index_dir: Path | None, host: str, port: int, max_body_bytes: int | None) -> int:
+@click.option("--max-citations", type=click.IntRange(min=1), default=None,
+              help="Refuse requests holding more citations than this with 413 (default 2000).")
+@click.option("--request-timeout", type=click.FloatRange(min=0.1), default=None,
+              help="Answer 504 to a verification running longer than this many seconds "
+                   "(default 30).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Verification threads (default: cores, at most 4).")
+@click.option("--queue-limit", type=click.IntRange(min=0), default=None,
+              help="Requests that may wait for a worker; beyond them 429 (default 16).")
+@click.option("--api-key", envvar="CITECHECK_API_KEY", default=None,
+              help="Require this key (X-API-Key or Authorization: Bearer) on every request but "
+                   "/health [env: CITECHECK_API_KEY].")
+@click.option("--cors-origin", "cors_origins", multiple=True,
+              help="Allow browser calls from this origin (repeatable; CORS is off by default).")
+def serve(index_dir: Path | None, host: str, port: int, max_body_bytes: int | None,
+          max_citations: int | None, request_timeout: float | None, workers: int | None,
+          queue_limit: int | None, api_key: str | None, cors_origins: tuple[str, ...]) -> int:
     """Serve POST /verify, POST /verify/batch, GET /health and GET /index over HTTP."""
     try:
         import uvicorn
 
-        from citecheck.service import MAX_BODY_BYTES, create_app
+        from citecheck.service import ServiceLimits, bind_warning, create_app, server_config
     except ImportError as exc:
         raise CitecheckError(
             f"the HTTP service needs fastapi and uvicorn ({exc.name} is missing): "
             "pip install 'citecheck-verifier[service]'") from None
+    limits = ServiceLimits(api_key=api_key or None, cors_origins=list(cors_origins))
+    for name, value in (("max_body_bytes", max_body_bytes), ("max_citations", max_citations),
+                        ("request_timeout", request_timeout), ("workers", workers),
+                        ("queue_limit", queue_limit)):
+        if value is not None:
+            setattr(limits, name, value)
+    warning = bind_warning(host)
+    if warning:
+        click.echo(f"citecheck: warning: {warning}", err=True)
     verifier = open_verifier(index_dir)
-    app = create_app(verifier, max_body_bytes=max_body_bytes or MAX_BODY_BYTES)
-    uvicorn.run(app, host=host, port=port)
+    app = create_app(verifier, limits=limits)
+    uvicorn.Server(server_config(app, host=host, port=port, limits=limits)).run()
     return 0
 
 

@@ -13,8 +13,9 @@ code it maps to:
   - ``IndexMismatchError``     built with another model, dimension or format
   - ``IndexWriteError``        cannot be written (disk full, no permission); the
                                previous index is unchanged
-- ``OnlineError``              an online resolver failed (callers turn it into
-                               an ``unverifiable`` verdict, never ``not_found``)
+- ``OnlineError``              an online resolver failed or its time budget is
+                               spent (callers keep the local verdict and add the
+                               reason)
 """
 
 from __future__ import annotations

@@ -102,7 +102,12 @@ class Verifier:
         return [r for r in results if r is not None]
 
     def _consult_online(self, local: CitationResult) -> CitationResult:
-        """Look a citation the index lacks up online; a failure is never ``not_found``."""
+        """Look a citation the index lacks up online; a failure keeps the local verdict.
+
+        A lookup that could not run says nothing about the work, so the verdict stays
+        what the index said (a local not_found stays not_found) and the reason says why
+        the online check is missing.
+        """
         assert self.online is not None
         fields = local.citation.fields
         if not (fields.title or fields.doi or fields.arxiv):
@@ -110,10 +115,8 @@ class Verifier:
         try:
             found = self.online.resolve(fields)
         except OnlineError as exc:
-            if local.mismatches:  # plausibility problems stand without any record
-                return local
-            return replace(local, verdict=UNVERIFIABLE, confidence=0.5,
-                           reason=f"not in the index and the online lookup failed: {exc}")
+            reason = f"{local.reason}; " if local.reason else ""
+            return replace(local, reason=f"{reason}online lookup failed: {exc}")
         if not found.records:
             if local.verdict == UNVERIFIABLE and fields.title:
                 return replace(local, verdict=NOT_FOUND, confidence=0.8,
@@ -144,7 +147,13 @@ class Verifier:
 
     def verify_many(self, texts: list[str]) -> list[Report]:
         """Verify many texts, embedding all their citations in one batch."""
-        extracted = [extract(text) for text in texts]
+        return self.verify_extracted([extract(text) for text in texts])
+
+    def verify_extracted(self, extracted: list[list[Citation]]) -> list[Report]:
+        """Verify the citations already extracted from several texts, one report per text.
+
+        For callers that look at the citations first (the service caps their number).
+        """
         flat = [c for citations in extracted for c in citations]
         # Links are positions within one text; shift them into the flat list.
         offset = 0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,6 +21,7 @@ from citecheck.online.crossref import CROSSREF_URL, CrossrefClient
 from citecheck.online.doiorg import DOI_URL, DoiOrgClient
 from citecheck.online.http import (
     DEFAULT_BACKOFF,
+    DEFAULT_MAX_REPLY_BYTES,
     DEFAULT_MAX_RETRY_AFTER,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
@@ -33,6 +37,29 @@ from citecheck.records import (
 )
 
 T = TypeVar("T")
+
+# Seconds of online lookups per citation and per run (one resolver): a verification
+# run offline or against a hanging service ends within them, and the citations left
+# keep their local verdicts. A DOI lookup answers in well under a second when online.
+DEFAULT_CITATION_BUDGET = 5.0
+DEFAULT_RUN_BUDGET = 10.0
+BUDGET_ENV = "CITECHECK_ONLINE_BUDGET"
+# Base URLs can be pointed elsewhere (a mirror, a proxy, a test server).
+URL_ENV = {"crossref": "CITECHECK_CROSSREF_URL", "openalex": "CITECHECK_OPENALEX_URL",
+           "arxiv": "CITECHECK_ARXIV_URL", "doi.org": "CITECHECK_DOI_URL"}
+
+
+def _url(service: str, given: str | None, default: str) -> str:
+    return given or os.environ.get(URL_ENV[service]) or default
+
+
+def _run_budget(given: float | None) -> float:
+    if given is not None:
+        return given
+    try:
+        return float(os.environ.get(BUDGET_ENV, DEFAULT_RUN_BUDGET))
+    except ValueError:
+        return DEFAULT_RUN_BUDGET
 
 
 class LookupFields(Protocol):
@@ -81,27 +108,58 @@ class OnlineResolver:
 
     Absence is only reported (an empty ``ResolveResult``) when every service asked
     gave an answer; if nothing was found and any service failed, ``resolve`` raises
-    :class:`OnlineError` with the reasons, which callers turn into ``unverifiable``.
+    :class:`OnlineError` with the reasons, and callers keep their local verdict.
+
+    Each ``resolve`` ends within ``citation_budget`` seconds, and all of them together
+    within ``run_budget`` (default 10 s, or ``$CITECHECK_ONLINE_BUDGET``); once that is
+    spent, ``resolve`` raises OnlineError at once. Base URLs default to the real
+    services, or to ``$CITECHECK_CROSSREF_URL`` and friends when set.
     """
 
     def __init__(self, *, cache_path: Path | str | None = None, contact: str | None = None,
                  timeout: float = DEFAULT_TIMEOUT, retries: int = DEFAULT_RETRIES,
                  backoff: float = DEFAULT_BACKOFF,
                  max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
-                 crossref_url: str = CROSSREF_URL, openalex_url: str = OPENALEX_URL,
-                 arxiv_url: str = ARXIV_URL, doi_url: str = DOI_URL,
+                 max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES,
+                 citation_budget: float = DEFAULT_CITATION_BUDGET,
+                 run_budget: float | None = None,
+                 crossref_url: str | None = None, openalex_url: str | None = None,
+                 arxiv_url: str | None = None, doi_url: str | None = None,
                  session: requests.Session | None = None) -> None:
         self.cache = ResponseCache(cache_path) if cache_path is not None else None
         self.http = HttpClient(contact=contact, timeout=timeout, retries=retries, backoff=backoff,
-                               max_retry_after=max_retry_after, cache=self.cache,
-                               session=session)
-        self.crossref = CrossrefClient(self.http, crossref_url)
-        self.openalex = OpenAlexClient(self.http, openalex_url)
-        self.arxiv = ArxivClient(self.http, arxiv_url)
-        self.doi_org = DoiOrgClient(self.http, doi_url)
+                               max_retry_after=max_retry_after, max_reply_bytes=max_reply_bytes,
+                               cache=self.cache, session=session)
+        self.crossref = CrossrefClient(self.http, _url("crossref", crossref_url, CROSSREF_URL))
+        self.openalex = OpenAlexClient(self.http, _url("openalex", openalex_url, OPENALEX_URL))
+        self.arxiv = ArxivClient(self.http, _url("arxiv", arxiv_url, ARXIV_URL))
+        self.doi_org = DoiOrgClient(self.http, _url("doi.org", doi_url, DOI_URL))
+        self.citation_budget = citation_budget
+        self.run_budget = _run_budget(run_budget)
+        self._spent = 0.0
+        self._spent_lock = threading.Lock()
+
+    @property
+    def spent(self) -> float:
+        """Seconds spent on lookups so far, across threads."""
+        with self._spent_lock:
+            return self._spent
 
     def resolve(self, fields: LookupFields) -> ResolveResult:
-        """Look a citation up by DOI, then arXiv id, then title; see the class docstring."""
+        """Look a citation up by DOI, then arXiv id, then title, within the time budgets."""
+        left = self.run_budget - self.spent
+        if left <= 0:
+            raise OnlineError(f"online lookups skipped: the run's {self.run_budget:g} s online "
+                              "budget is spent")
+        started = time.monotonic()
+        try:
+            with self.http.deadline(started + min(self.citation_budget, left)):
+                return self._resolve(fields)
+        finally:
+            with self._spent_lock:
+                self._spent += time.monotonic() - started
+
+    def _resolve(self, fields: LookupFields) -> ResolveResult:
         attempt = _Attempt()
         doi = normalize_doi(fields.doi)
         arxiv = normalize_arxiv(fields.arxiv) or arxiv_from_doi(doi)
