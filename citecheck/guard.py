@@ -10,14 +10,18 @@ from typing import Literal
 from citecheck.compare import SAME_TITLE, title_similarity
 from citecheck.extract import Citation
 from citecheck.formatting import render_like
+from citecheck.match import Candidate
 from citecheck.records import Record
 from citecheck.report import Report
 from citecheck.verdict import (
     FLAGGED,
+    MISMATCH,
     REPLACE_MIN_SCORE,
     UNVERIFIED_MARK,
     VERIFIED,
     CitationResult,
+    Coverage,
+    decide,
     grounded_replacement,
 )
 from citecheck.verifier import Verifier
@@ -65,18 +69,30 @@ def matching_source(citation: Citation, sources: Sequence[Record]) -> Record | N
     return None
 
 
-def with_sources(report: Report, sources: Sequence[Record]) -> Report:
-    """The report with citations of the retrieved documents counted as verified."""
+def with_sources(report: Report, sources: Sequence[Record], verifier: Verifier) -> Report:
+    """The report with citations of the retrieved documents checked against them.
+
+    A citation naming a retrieved document (same identifier or title) is compared with
+    it field by field, with the plausibility checks, exactly as with an index record:
+    it is verified only when everything it says agrees, and a mismatch when the title
+    matches but other fields (authors, year, venue) do not.
+    """
     if not sources:
         return report
+    # The retrieved documents are the whole world of this check: absence means nothing.
+    sources_only = Coverage(frozenset(), frozenset(), complete=True)
     results: list[CitationResult] = []
     for result in report.results:
         citation = result.citation
         source = None if citation.links_to is not None else matching_source(citation, sources)
         if source is not None and result.verdict != VERIFIED:
-            similarity = title_similarity(citation.fields.title, source.title)
-            result = CitationResult(citation, VERIFIED, max(similarity, 0.9), record=source,
-                                    reason=f"matches retrieved source {source.id}")
+            checked = decide(citation, [Candidate(source, 1.0)], verifier.venues, sources_only,
+                             today=verifier.today)
+            if checked.verdict == VERIFIED:
+                result = replace(checked, reason=f"matches retrieved source {source.id}")
+            elif checked.verdict == MISMATCH and checked.record is source:
+                result = replace(checked, reason=f"{checked.reason} (compared with retrieved "
+                                                 f"source {source.id})")
         results.append(result)
     # In-text citations follow the entry they point to, as in Verifier.verify_citations.
     for position, result in enumerate(results):
@@ -141,7 +157,7 @@ def guard(verifier: Verifier, answer: str, *, sources: Sequence[Record] = (),
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     report = with_sources(verifier.verify_text(answer, source="<answer>", format=format),
-                          sources)
+                          sources, verifier)
     edits: list[tuple[int, int, str, GuardChange]] = []
     for result in report.results:
         if result.verdict not in verdicts:
