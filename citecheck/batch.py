@@ -9,31 +9,47 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from citecheck.errors import InputError
+from citecheck.errors import IndexError_, InputError
 from citecheck.report import Report
-from citecheck.verifier import Verifier
+from citecheck.verdict import VERDICTS
 
 # Texts per verify_many call: enough to batch the embedding well, small enough that an
 # interrupt loses little work and the progress bar moves. 32 answers of ~5 references
 # embed as ~160 sentences, where MiniLM's per-batch overhead has flattened out.
 CHUNK_SIZE = 32
+# Generated answers are kilobytes; one line over a megabyte is a dump or a mistake, and
+# a 5 MB line once held a run for over 10 minutes (issue 13). The service's body limit
+# is the same 1 MB.
+MAX_LINE_BYTES = 1024 * 1024
 
 UTF8_BOM = b"\xef\xbb\xbf"
+EMPTY_SUMMARY = {"total": 0} | dict.fromkeys(VERDICTS, 0)
+# Keys that hold the answer itself: an error line leaves them out, since they are what
+# could not be checked or written (too large, or not valid Unicode).
+PAYLOAD_KEYS = ("text", "messages")
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` with the number of lines processed in this run."""
 
 
+class ManyVerifier(Protocol):
+    """What batch needs of a Verifier: reports for many texts at once."""
+
+    def verify_many(self, texts: list[str]) -> list[Report]: ...
+
+
 @dataclass(slots=True)
 class BatchItem:
-    """One well-formed input line: its id, the text to check and the original record."""
+    """One input line with a usable id: the text to check, the original record, and
+    ``problem``, the reason it cannot be checked (then it becomes an error line)."""
 
     line_number: int
     id: Any
     text: str
     record: dict[str, Any]
+    problem: str | None = None
 
     @property
     def model(self) -> str | None:
@@ -43,20 +59,49 @@ class BatchItem:
 
 @dataclass(slots=True, frozen=True)
 class Malformed:
-    """An input line that could not be checked, and why."""
+    """An input line that could not be checked and has no usable id, and why."""
 
     line_number: int
     reason: str
 
 
+@dataclass(slots=True, frozen=True)
+class LineError:
+    """A line written to the output as an error line: its id and why it was not checked."""
+
+    line_number: int
+    id: Any
+    reason: str
+
+
+@dataclass(slots=True, frozen=True)
+class OutputLine:
+    """One encoded output line (ending in a newline) and the error it reports, if any."""
+
+    data: bytes
+    error: str | None = None
+
+
 @dataclass(slots=True)
 class BatchResult:
-    """What one run did: lines written, lines already done, lines skipped as malformed."""
+    """What one run did: lines written (error lines included), lines already done, lines
+    skipped as malformed, and the lines written as errors."""
 
     lines: int = 0
     written: int = 0
     already_done: int = 0
     malformed: list[Malformed] = field(default_factory=list)
+    failed: list[LineError] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class BatchPlan:
+    """The lines a run still has to verify, after malformed and completed ones."""
+
+    lines: int
+    pending: list[BatchItem]
+    malformed: list[Malformed]
+    already_done: int
 
 
 def _content_text(content: Any) -> str:
@@ -69,32 +114,71 @@ def _content_text(content: Any) -> str:
     return ""
 
 
-def parse_line(line: str | bytes, line_number: int) -> BatchItem | Malformed:
-    """Read one input line: ``{"id", "text", ...}`` or an OpenAI-style ``{"messages": [...]}``."""
+def text_problem(text: str, max_bytes: int | None = MAX_LINE_BYTES) -> str | None:
+    """Why a text cannot be checked: not valid Unicode, or over ``max_bytes``; else None."""
     try:
-        record = json.loads(line)
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as exc:
+        return f"text is not valid Unicode (a lone surrogate at character {exc.start})"
+    return None if max_bytes is None else _size_problem(size, max_bytes)
+
+
+def _size_problem(size: int, max_bytes: int) -> str | None:
+    if size <= max_bytes:
+        return None
+    return f"line is {size:,} bytes, over the {max_bytes:,}-byte limit per line (--max-line-bytes)"
+
+
+def _decode(line: str | bytes, line_number: int) -> tuple[Any, str | None] | Malformed:
+    """The JSON value of a line and, for bytes that are not UTF-8, why it cannot be checked."""
+    problem = None
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problem = f"not UTF-8 ({exc.reason} at byte {exc.start})"
+            # Still read the id, so the line gets an error line and a rerun skips it.
+            line = line.decode("utf-8", "surrogateescape")
+    try:
+        return json.loads(line), problem
     except json.JSONDecodeError as exc:
-        return Malformed(line_number, f"invalid JSON ({exc.msg} at column {exc.colno})")
-    except UnicodeDecodeError as exc:
-        return Malformed(line_number, f"not UTF-8 ({exc.reason} at byte {exc.start})")
+        return Malformed(line_number, problem or f"invalid JSON ({exc.msg} at column {exc.colno})")
+
+
+def parse_line(line: str | bytes, line_number: int, *,
+               max_bytes: int = MAX_LINE_BYTES) -> BatchItem | Malformed:
+    """Read one input line: ``{"id", "text", ...}`` or an OpenAI-style ``{"messages": [...]}``.
+
+    A line with a usable id that still cannot be checked (over ``max_bytes``, not UTF-8, a
+    lone surrogate) is a BatchItem with ``problem`` set; a line without one is Malformed.
+    """
+    size = len(line) if isinstance(line, bytes) else len(line.encode("utf-8", "surrogatepass"))
+    decoded = _decode(line, line_number)
+    if isinstance(decoded, Malformed):
+        return decoded
+    record, problem = decoded
     if not isinstance(record, dict):
         return Malformed(line_number, f"expected a JSON object, got {type(record).__name__}")
     item_id = record.get("id", line_number)
     if item_id is None or isinstance(item_id, (dict, list, bool)):
         return Malformed(line_number, f"id must be a string or a number, got {item_id!r}")
+    problem = _size_problem(size, max_bytes) or problem
     if "text" in record:
         if not isinstance(record["text"], str):
             return Malformed(line_number, "\"text\" must be a string")
-        return BatchItem(line_number, item_id, record["text"], record)
-    messages = record.get("messages")
-    if isinstance(messages, list):
-        turns = [_content_text(m.get("content")) for m in messages
+        text = record["text"]
+    elif isinstance(record.get("messages"), list):
+        turns = [_content_text(m.get("content")) for m in record["messages"]
                  if isinstance(m, dict) and m.get("role") == "assistant"]
         if not turns:
             return Malformed(line_number, "\"messages\" has no assistant turn")
         # One text, so a reference list in a later turn can back in-text cites in an earlier one.
-        return BatchItem(line_number, item_id, "\n\n".join(turns), record)
-    return Malformed(line_number, "expected a \"text\" string or a \"messages\" list")
+        text = "\n\n".join(turns)
+    else:
+        return Malformed(line_number, "expected a \"text\" string or a \"messages\" list")
+    # The size was checked on the whole line; here only the text's Unicode.
+    problem = problem or text_problem(text, max_bytes=None)
+    return BatchItem(line_number, item_id, text, record, problem)
 
 
 def id_key(item_id: Any) -> str:
@@ -150,6 +234,32 @@ def _complete_record(raw: bytes) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
+def plan_batch(input_path: Path, output_path: Path, *,
+               max_line_bytes: int = MAX_LINE_BYTES) -> BatchPlan:
+    """Read the input and the output so far: what is malformed, done, and still to verify."""
+    check_paths(input_path, output_path)
+    lines = read_input_lines(input_path)
+    done = completed_ids(output_path)
+    plan = BatchPlan(len(lines), [], [], 0)
+    seen: dict[str, int] = {}
+    for number, line in lines:
+        parsed = parse_line(line, number, max_bytes=max_line_bytes)
+        if isinstance(parsed, Malformed):
+            plan.malformed.append(parsed)
+            continue
+        key = id_key(parsed.id)
+        if key in seen:
+            plan.malformed.append(Malformed(number, f"duplicate id {parsed.id!r} (first on "
+                                                    f"line {seen[key]})"))
+            continue
+        seen[key] = number
+        if key in done:
+            plan.already_done += 1
+        else:
+            plan.pending.append(parsed)
+    return plan
+
+
 def output_record(item: BatchItem, report: Report) -> dict[str, Any]:
     """The input record plus the report's citations and summary (and the id, if it had none)."""
     full = report.to_dict()
@@ -157,20 +267,91 @@ def output_record(item: BatchItem, report: Report) -> dict[str, Any]:
             "summary": full["summary"]}
 
 
-def _write_line(fd: int, record: dict[str, Any]) -> None:
+def error_record(item: BatchItem, reason: str) -> dict[str, Any]:
+    """An error line: the input record without the answer itself, no citations, and why."""
+    kept = {key: value for key, value in item.record.items() if key not in PAYLOAD_KEYS}
+    return {**kept, "id": item.id, "citations": [], "summary": dict(EMPTY_SUMMARY),
+            "error": reason}
+
+
+def encode_record(record: dict[str, Any]) -> bytes:
+    """One JSONL line; lone surrogates (in an id, say) are written as JSON escapes, which
+    read back as the same string, so a rerun recognises the id."""
+    try:
+        return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(record, ensure_ascii=True) + "\n").encode("ascii")
+
+
+def _error_line(item: BatchItem, reason: str) -> OutputLine:
+    return OutputLine(encode_record(error_record(item, reason)), reason)
+
+
+def _report_line(item: BatchItem, report: Report) -> OutputLine:
+    try:
+        return OutputLine((json.dumps(output_record(item, report), ensure_ascii=False)
+                           + "\n").encode("utf-8"))
+    except (UnicodeEncodeError, TypeError, ValueError) as exc:
+        return _error_line(item, f"the report cannot be written as JSON: {exc}")
+
+
+def _failure(exc: Exception) -> str:
+    return f"verification failed: {type(exc).__name__}: {exc}"
+
+
+def verify_lines(verifier: ManyVerifier, items: list[BatchItem]) -> list[OutputLine]:
+    """The output line of every item, in order: a report, or an error line saying why not.
+
+    Shared by the thread pool and the Ray actors. Index errors propagate (every line would
+    fail the same way, and marking them done would hide that from a rerun); any other
+    exception costs only the line that raised it.
+    """
+    lines: list[OutputLine | None] = [
+        _error_line(item, item.problem) if item.problem is not None else None for item in items]
+    checkable = [position for position, line in enumerate(lines) if line is None]
+    try:
+        reports = verifier.verify_many([items[p].text for p in checkable])
+    except IndexError_:
+        raise
+    except Exception:
+        # One answer broke the batch: verify each alone to find it; the rest still count.
+        for position in checkable:
+            lines[position] = _verify_one(verifier, items[position])
+    else:
+        for position, report in zip(checkable, reports, strict=True):
+            report.source = id_key(items[position].id)
+            lines[position] = _report_line(items[position], report)
+    return [line for line in lines if line is not None]
+
+
+def _verify_one(verifier: ManyVerifier, item: BatchItem) -> OutputLine:
+    try:
+        (report,) = verifier.verify_many([item.text])
+    except IndexError_:
+        raise
+    except Exception as exc:
+        return _error_line(item, _failure(exc))
+    report.source = id_key(item.id)
+    return _report_line(item, report)
+
+
+def open_output(path: Path) -> int:
+    """An O_APPEND descriptor on the output, its directory made if need be."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+
+
+def write_line(fd: int, line: OutputLine, item: BatchItem, result: BatchResult) -> None:
+    """Append one whole line and count it."""
     # One os.write per line on an O_APPEND descriptor: an interrupt lands between lines,
     # and a kill -9 can at worst leave one partial last line, which completed_ids() cuts.
-    data = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+    data = line.data
     while data:
         written = os.write(fd, data)
         data = data[written:]
-
-
-def _verify_chunk(verifier: Verifier, items: list[BatchItem]) -> list[Report]:
-    reports = verifier.verify_many([item.text for item in items])
-    for item, report in zip(items, reports, strict=True):
-        report.source = id_key(item.id)
-    return reports
+    result.written += 1
+    if line.error is not None:
+        result.failed.append(LineError(item.line_number, item.id, line.error))
 
 
 def _chunks(items: list[BatchItem], size: int) -> Iterator[list[BatchItem]]:
@@ -178,50 +359,31 @@ def _chunks(items: list[BatchItem], size: int) -> Iterator[list[BatchItem]]:
         yield items[start:start + size]
 
 
-def run_batch(verifier: Verifier, input_path: Path, output_path: Path, *, workers: int = 1,
-              chunk_size: int = CHUNK_SIZE, progress: Progress | None = None) -> BatchResult:
+def run_batch(verifier: ManyVerifier, input_path: Path, output_path: Path, *, workers: int = 1,
+              chunk_size: int = CHUNK_SIZE, progress: Progress | None = None,
+              max_line_bytes: int = MAX_LINE_BYTES) -> BatchResult:
     """Verify every line of ``input_path`` not yet in ``output_path``, appending one line each.
 
-    Output lines follow input order. Rerunning resumes: ids already in the output are skipped.
+    Output lines follow input order. Rerunning resumes: ids already in the output (error
+    lines included) are skipped.
     """
     if workers < 1:
         raise InputError(f"workers must be at least 1, got {workers}")
-    check_paths(input_path, output_path)
-    lines = read_input_lines(input_path)
-    done = completed_ids(output_path)
-    result = BatchResult(lines=len(lines))
-    pending: list[BatchItem] = []
-    seen: dict[str, int] = {}
-    for number, line in lines:
-        parsed = parse_line(line, number)
-        if isinstance(parsed, Malformed):
-            result.malformed.append(parsed)
-            continue
-        key = id_key(parsed.id)
-        if key in seen:
-            result.malformed.append(Malformed(number, f"duplicate id {parsed.id!r} (first on "
-                                                      f"line {seen[key]})"))
-            continue
-        seen[key] = number
-        if key in done:
-            result.already_done += 1
-        else:
-            pending.append(parsed)
-
-    total = len(pending) + len(result.malformed)
+    plan = plan_batch(input_path, output_path, max_line_bytes=max_line_bytes)
+    result = BatchResult(lines=plan.lines, already_done=plan.already_done,
+                         malformed=plan.malformed)
+    total = len(plan.pending) + len(result.malformed)
     processed = len(result.malformed)
     if progress is not None:
         progress(processed, total)
-    output_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(output_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    fd = open_output(output_path)
     executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="citecheck-batch")
     try:
         # A bounded window of chunks in flight: memory stays flat and lines are written in
         # input order as soon as the oldest chunk is done.
-        window: deque[tuple[list[BatchItem], Future[list[Report]]]] = deque()
-        chunks = _chunks(pending, chunk_size)
-        for chunk in chunks:
-            window.append((chunk, executor.submit(_verify_chunk, verifier, chunk)))
+        window: deque[tuple[list[BatchItem], Future[list[OutputLine]]]] = deque()
+        for chunk in _chunks(plan.pending, chunk_size):
+            window.append((chunk, executor.submit(verify_lines, verifier, chunk)))
             if len(window) >= 2 * workers:
                 processed += _drain_oldest(window, fd, result)
                 if progress is not None:
@@ -237,12 +399,11 @@ def run_batch(verifier: Verifier, input_path: Path, output_path: Path, *, worker
     return result
 
 
-def _drain_oldest(window: deque[tuple[list[BatchItem], Future[list[Report]]]], fd: int,
+def _drain_oldest(window: deque[tuple[list[BatchItem], Future[list[OutputLine]]]], fd: int,
                   result: BatchResult) -> int:
     chunk, future = window.popleft()
-    for item, report in zip(chunk, future.result(), strict=True):
-        _write_line(fd, output_record(item, report))
-        result.written += 1
+    for item, line in zip(chunk, future.result(), strict=True):
+        write_line(fd, line, item, result)
     return len(chunk)
 
 

@@ -29,10 +29,12 @@ def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float
 
 @dataclass(slots=True)
 class ModelStats:
-    """Verdict counts over every answer of one model."""
+    """Verdict counts over every answer of one model; ``failed`` answers (error lines) are
+    counted apart, since their citations are unknown."""
 
     model: str
     answers: int = 0
+    failed: int = 0
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(VERDICTS, 0))
 
     @property
@@ -58,7 +60,8 @@ class ModelStats:
 
     def to_dict(self) -> dict[str, Any]:
         low, high = self.interval
-        return {"model": self.model, "answers": self.answers, "citations": self.citations,
+        return {"model": self.model, "answers": self.answers, "failed": self.failed,
+                "citations": self.citations,
                 **self.counts, "hallucination_rate": round(self.hallucination_rate, 4),
                 "interval_95": [round(low, 4), round(high, 4)]}
 
@@ -80,7 +83,11 @@ def summarise(rows: Iterable[dict[str, Any]],
     kept: list[tuple[tuple[int, float, int], dict[str, Any]]] = []
     for position, row in enumerate(rows):
         model = str(row["model"]) if row.get("model") is not None else NO_MODEL
-        stats.setdefault(model, ModelStats(model)).add(row.get("summary") or {})
+        entry = stats.setdefault(model, ModelStats(model))
+        if row.get("error") is not None:
+            entry.failed += 1
+            continue
+        entry.add(row.get("summary") or {})
         flagged = flagged_count(row)
         if not flagged or limit <= 0:
             continue
@@ -97,14 +104,15 @@ def summarise(rows: Iterable[dict[str, Any]],
 
 def format_table(stats: list[ModelStats]) -> str:
     """A plain-text table: one line per model."""
-    header = (f"{'model':<24} {'answers':>7} {'citations':>9} {'verified':>8} {'mismatch':>8} "
-              f"{'not_found':>9} {'unverif.':>8}  hallucination rate (95% CI)")
+    header = (f"{'model':<24} {'answers':>7} {'failed':>6} {'citations':>9} {'verified':>8} "
+              f"{'mismatch':>8} {'not_found':>9} {'unverif.':>8}  hallucination rate (95% CI)")
     lines = [header, "-" * len(header)]
     for entry in stats:
         low, high = entry.interval
         counts = entry.counts
-        lines.append(f"{entry.model[:24]:<24} {entry.answers:>7} {entry.citations:>9} "
-                     f"{counts['verified']:>8} {counts['mismatch']:>8} {counts['not_found']:>9} "
+        lines.append(f"{entry.model[:24]:<24} {entry.answers:>7} {entry.failed:>6} "
+                     f"{entry.citations:>9} {counts['verified']:>8} {counts['mismatch']:>8} "
+                     f"{counts['not_found']:>9} "
                      f"{counts['unverifiable']:>8}  {entry.hallucination_rate:6.1%} "
                      f"[{low:.1%}, {high:.1%}]")
     return "\n".join(lines)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from citecheck import Verifier
 from citecheck.batch import BatchItem, Malformed, completed_ids, parse_line, run_batch
 from citecheck.batch_stats import format_table, model_stats, summarise, wilson_interval
+from citecheck.errors import IndexCorruptError
 from citecheck.html_report import render_html
 from citecheck.records import split_bibtex_authors
 
@@ -39,6 +42,15 @@ def write_jsonl(path: Path, rows: list[Any]) -> Path:
 
 def output_rows(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def verifier(index_dir: Path) -> Iterator[Verifier]:
+    """The session index as a closed world, so that an invented reference is not_found
+    whatever the index's coverage rules say about absence."""
+    opened = Verifier.open(index_dir, closed_world=True)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture()
@@ -104,15 +116,102 @@ def test_malformed_lines_are_skipped_but_counted(verifier: Any, tmp_path: Path,
     assert [row["id"] for row in output_rows(tmp_path / "out.jsonl")] == ["q0", "q1"]
 
 
-def test_line_that_is_not_utf8_is_skipped_not_fatal(verifier: Any, tmp_path: Path,
-                                                     answers: list[dict[str, Any]]) -> None:
+def test_line_that_is_not_utf8_is_written_as_an_error_line_with_its_id(
+        verifier: Any, tmp_path: Path, answers: list[dict[str, Any]]) -> None:
     source = tmp_path / "in.jsonl"
     source.write_bytes(b'{"id": "bad", "text": "caf\xe9"}\n' + json.dumps(answers[0]).encode()
                        + b"\n")
     result = run_batch(verifier, source, tmp_path / "out.jsonl")
-    assert [(m.line_number, m.reason.startswith("not UTF-8")) for m in result.malformed] == [
-        (1, True)]
-    assert result.written == 1
+    assert [(f.line_number, f.id, f.reason.startswith("not UTF-8")) for f in result.failed] == [
+        (1, "bad", True)]
+    bad, good = output_rows(tmp_path / "out.jsonl")
+    assert bad["id"] == "bad" and bad["error"].startswith("not UTF-8") and bad["citations"] == []
+    assert good["id"] == "q0" and "error" not in good and good["summary"]["verified"] == 2
+
+
+def test_lone_surrogate_in_the_text_is_an_error_line_and_the_run_goes_on(
+        verifier: Any, tmp_path: Path, answers: list[dict[str, Any]]) -> None:
+    # The JSON escape \ud800 alone decodes to a lone surrogate, which UTF-8 cannot write:
+    # this line once crashed every run at the same place (issue 13).
+    source = write_jsonl(tmp_path / "in.jsonl", [
+        '{"id": "s1", "model": "m", "text": "Smith (2020) \\ud800 showed it."}', answers[0]])
+    result = run_batch(verifier, source, tmp_path / "out.jsonl")
+    assert [(f.id, f.reason) for f in result.failed] == [
+        ("s1", "text is not valid Unicode (a lone surrogate at character 13)")]
+    rows = output_rows(tmp_path / "out.jsonl")
+    assert [row["id"] for row in rows] == ["s1", "q0"]
+    assert rows[0]["model"] == "m" and "text" not in rows[0]
+
+
+def test_lone_surrogate_in_the_id_reads_back_as_the_same_id(
+        verifier: Any, tmp_path: Path, answers: list[dict[str, Any]]) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", ['{"id": "x\\udc00", "text": "See [1]."}'])
+    output = tmp_path / "out.jsonl"
+    first = run_batch(verifier, source, output)
+    assert [f.id for f in first.failed] == ["x\udc00"]
+    assert completed_ids(output) == {"x\udc00"}
+
+
+def test_line_over_the_size_cap_is_an_error_line(verifier: Any, tmp_path: Path,
+                                                 answers: list[dict[str, Any]]) -> None:
+    big = {"id": "big", "text": answers[0]["text"] * 200}
+    source = write_jsonl(tmp_path / "in.jsonl", [big, answers[1]])
+    result = run_batch(verifier, source, tmp_path / "out.jsonl", max_line_bytes=10_000)
+    (failed,) = result.failed
+    assert failed.id == "big" and "over the 10,000-byte limit per line" in failed.reason
+    assert [row.get("error") is None for row in output_rows(tmp_path / "out.jsonl")] == [
+        False, True]
+
+
+class RaisingOn:
+    """A verifier that raises on any answer containing ``marker``, like a bug would."""
+
+    def __init__(self, verifier: Any, marker: str, error: type[Exception] = RuntimeError) -> None:
+        self.verifier, self.marker, self.error = verifier, marker, error
+
+    def verify_many(self, texts: list[str]) -> list[Any]:
+        if any(self.marker in text for text in texts):
+            raise self.error(f"cannot handle {self.marker}")
+        return list(self.verifier.verify_many(texts))
+
+
+def test_answer_that_raises_is_an_error_line_and_its_chunk_is_still_verified(
+        verifier: Any, tmp_path: Path, answers: list[dict[str, Any]]) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", answers)
+    result = run_batch(RaisingOn(verifier, "quokka3"), source, tmp_path / "out.jsonl",
+                       chunk_size=3)
+    assert [(f.id, f.reason) for f in result.failed] == [
+        ("q3", "verification failed: RuntimeError: cannot handle quokka3")]
+    rows = {row["id"]: row for row in output_rows(tmp_path / "out.jsonl")}
+    assert rows["q3"]["citations"] == [] and rows["q3"]["model"] == "model-b"
+    assert all(rows[f"q{n}"]["summary"]["total"] == 2 for n in (0, 1, 2, 4, 5))
+
+
+def test_rerun_skips_error_lines_instead_of_failing_on_them_again(
+        verifier: Any, tmp_path: Path, answers: list[dict[str, Any]]) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", answers[:3])
+    output = tmp_path / "out.jsonl"
+    run_batch(RaisingOn(verifier, "quokka1"), source, output)
+    rerun = run_batch(RaisingOn(verifier, "quokka1"), source, output)
+    assert (rerun.written, rerun.already_done, rerun.failed) == (0, 3, [])
+    assert len(output_rows(output)) == 3
+
+
+def test_index_error_stops_the_run_instead_of_marking_lines_failed(
+        verifier: Any, tmp_path: Path, answers: list[dict[str, Any]]) -> None:
+    # A broken index fails every line alike: written as error lines, a rerun would skip them.
+    source = write_jsonl(tmp_path / "in.jsonl", answers[:2])
+    output = tmp_path / "out.jsonl"
+    with pytest.raises(IndexCorruptError):
+        run_batch(RaisingOn(verifier, "Prior work", IndexCorruptError), source, output)
+    assert not output.exists() or output.read_bytes() == b""
+
+
+def test_error_lines_are_counted_as_failed_not_as_answers() -> None:
+    rows = [{"model": "a", "summary": {"total": 1, "verified": 1}},
+            {"model": "a", "citations": [], "summary": {"total": 0}, "error": "too large"}]
+    (stats,) = model_stats(rows)
+    assert (stats.answers, stats.failed, stats.citations) == (1, 1, 1)
 
 
 def test_duplicate_id_is_reported_not_verified_twice(verifier: Any, tmp_path: Path,
@@ -218,6 +317,7 @@ def test_batch_cli_prints_a_table_per_model_and_writes_the_html_report(
     assert result.returncode == 0, result.stderr
     assert f"{source}:7: skipped: invalid JSON" in result.stderr
     assert "7 lines: 6 checked now, 0 already in" in result.stdout
+    assert "1 malformed (skipped), 0 failed (error lines)" in result.stdout
     assert "model-a" in result.stdout and "model-b" in result.stdout
     assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
