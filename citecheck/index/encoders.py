@@ -1,10 +1,11 @@
-"""Text encoders behind one interface: MiniLM (default) and a fast static-embedding option."""
+"""Text encoders behind one interface: MiniLM (torch or ONNX) and static embeddings derived from it."""
 
 from __future__ import annotations
 
 import importlib.util
 import os
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -15,8 +16,13 @@ from citecheck.errors import IndexMismatchError
 
 DEFAULT_ENCODER = "all-MiniLM-L6-v2"
 STATIC_ENCODER = "static-MiniLM-L6-v2"
-# Distinct words whose token ids the static encoder keeps (~100 MB at most).
+ONNX_ENCODER = "onnx-MiniLM-L6-v2"
+ONNX_INT8_ENCODER = "onnx-int8-MiniLM-L6-v2"
+DISTILLED_ENCODER = "distilled-MiniLM-L6-v2"
+# Distinct words whose token ids a static encoder keeps (~100 MB at most).
 WORD_CACHE_SIZE = 500_000
+# BERT's special tokens say nothing about a text: they add nothing to a static sum.
+SPECIAL_TOKENS = ("[CLS]", "[SEP]", "[PAD]", "[UNK]", "[MASK]")
 
 
 @runtime_checkable
@@ -92,75 +98,89 @@ def _load_minilm() -> Any:
     return SentenceTransformer(str(_model_dir()), device="cpu")
 
 
-class StaticEncoder:
-    """Mean of MiniLM's input token embeddings: no transformer pass, tens of thousands of texts/s.
+class WordTokenCache:
+    """Token ids of whole words, shared by threads; full, it starts afresh.
 
-    A model2vec-style static encoder built from the same offline package, so it
-    needs no download; it trades some semantic quality for speed, which suits
-    matching reference strings whose words mostly overlap with the record.
+    BERT's pre-tokeniser splits at whitespace first, so words tokenise
+    independently: caching them skips most tokeniser work on bibliographic
+    text, where the same words and names recur (~3x faster builds).
+    Readers never see a word vanish: eviction replaces the dict (readers keep
+    the one they started with) instead of clearing it, under a lock.
+    """
+
+    def __init__(self, tokenize: Callable[[list[str]], list[list[int]]],
+                 size: int = WORD_CACHE_SIZE) -> None:
+        self.size = size
+        self._tokenize = tokenize
+        self._words: dict[str, list[int]] = {}
+        self._mutating = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def token_ids(self, texts: list[str]) -> tuple[list[int], list[int]]:
+        """Token ids of all texts, concatenated, and each text's id count."""
+        known = self._words  # this call's snapshot: never cleared, only replaced
+        split = [text.split() for text in texts]
+        new = list({word for words in split for word in words if word not in known})
+        fresh = dict(zip(new, self._tokenize(new), strict=True)) if new else {}
+        if fresh:
+            with self._mutating:
+                if len(self._words) + len(fresh) > self.size:
+                    self._words = {}
+                self._words.update(fresh)
+        ids: list[int] = []
+        lengths: list[int] = []
+        for words in split:
+            start = len(ids)
+            for word in words:
+                ids.extend(fresh[word] if word in fresh else known[word])
+            lengths.append(len(ids) - start)
+        return ids, lengths
+
+
+class StaticEncoder:
+    """Weighted mean of per-token vectors: no transformer pass, tens of thousands of texts/s.
+
+    By default the vectors are MiniLM's input token embeddings, read from the same
+    offline package, so nothing is derived or fetched; ``table`` swaps in another
+    (token id x dimension) table over MiniLM's vocabulary, such as the distilled one.
     """
 
     name = STATIC_ENCODER
     dimension = 384
 
-    def __init__(self) -> None:
-        from safetensors.numpy import load_file
+    def __init__(self, *, table: np.ndarray | None = None, name: str | None = None,
+                 word_cache_size: int = WORD_CACHE_SIZE) -> None:
         from tokenizers import Tokenizer
 
         model_dir = _model_dir()
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
-        self._word_ids: dict[str, list[int]] = {}
-        weights = load_file(str(model_dir / "model.safetensors"))
-        key = next(k for k in weights if k.endswith("word_embeddings.weight"))
-        table = weights[key].astype(np.float32)
-        # Frequent sub-words carry little identity; down-weight them by norm-based
-        # smoothing like SIF: tokens with large ids are rarer in BERT's vocabulary.
-        ranks = np.arange(table.shape[0], dtype=np.float32)
-        weights_by_rank = np.log1p(ranks / 1000.0 + 1.0)[:, None]
-        self.table = table * weights_by_rank
-        # [UNK] and friends say nothing about a text: they add nothing to its sum.
-        for token in ("[CLS]", "[SEP]", "[PAD]", "[UNK]", "[MASK]"):
+        self.words = WordTokenCache(self._tokenize, word_cache_size)
+        self.table = _input_embedding_table(model_dir) if table is None else table
+        if name is not None:
+            self.name = name
+        self.dimension = int(self.table.shape[1])
+        for token in SPECIAL_TOKENS:
             token_id = self.tokenizer.token_to_id(token)
             if token_id is not None:
                 self.table[token_id] = 0.0
 
-    def _token_ids(self, texts: list[str]) -> tuple[list[int], list[int]]:
-        """Token ids of all texts, concatenated, and each text's id count.
-
-        BERT's pre-tokeniser splits at whitespace first, so words tokenise
-        independently: caching them skips most tokeniser work on bibliographic
-        text, where the same words and names recur (~3x faster builds).
-        """
-        cache = self._word_ids
-        split = [text.split() for text in texts]
-        new = list({word for words in split for word in words if word not in cache})
-        if new:
-            if len(cache) + len(new) > WORD_CACHE_SIZE:
-                cache.clear()
-            for word, encoding in zip(new, self.tokenizer.encode_batch(
-                    new, add_special_tokens=False), strict=True):
-                cache[word] = encoding.ids
-        ids: list[int] = []
-        lengths: list[int] = []
-        for words in split:
-            start = len(ids)
-            for word in words:
-                ids.extend(cache[word])
-            lengths.append(len(ids) - start)
-        return ids, lengths
+    def _tokenize(self, words: list[str]) -> list[list[int]]:
+        return [encoding.ids for encoding in self.tokenizer.encode_batch(words, add_special_tokens=False)]
 
     def encode_batch(self, texts: list[str]) -> np.ndarray:
         from scipy.sparse import csr_matrix
 
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        ids, lengths = self._token_ids(texts)
+        ids, lengths = self.words.token_ids(texts)
         indptr = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(lengths, out=indptr[1:])
         # Summing token rows as a sparse (texts x vocabulary) product avoids
-        # materialising one 384-float row per token.
+        # materialising one row per token.
         counts = csr_matrix((np.ones(len(ids), dtype=np.float32), np.asarray(ids, dtype=np.int64),
                              indptr), shape=(len(texts), self.table.shape[0]))
         out = np.asarray(counts @ self.table, dtype=np.float32)
@@ -169,20 +189,71 @@ class StaticEncoder:
         return out / norms
 
 
-ENCODERS = {DEFAULT_ENCODER: MiniLMEncoder, STATIC_ENCODER: StaticEncoder}
-ENCODER_ALIASES = {"minilm": DEFAULT_ENCODER, "static": STATIC_ENCODER, "fast": STATIC_ENCODER}
+def _input_embedding_table(model_dir: Path) -> np.ndarray:
+    """MiniLM's input token embeddings, rare tokens weighted up."""
+    from safetensors.numpy import load_file
+
+    weights = load_file(str(model_dir / "model.safetensors"))
+    key = next(k for k in weights if k.endswith("word_embeddings.weight"))
+    table = weights[key].astype(np.float32)
+    # Frequent sub-words carry little identity; down-weight them by norm-based
+    # smoothing like SIF: tokens with large ids are rarer in BERT's vocabulary.
+    ranks = np.arange(table.shape[0], dtype=np.float32)
+    weights_by_rank = np.log1p(ranks / 1000.0 + 1.0)[:, None]
+    return np.ascontiguousarray(table * weights_by_rank)
 
 
-@lru_cache(maxsize=4)
+def _onnx_encoder() -> Encoder:
+    from citecheck.index.onnx_encoder import OnnxEncoder
+
+    return OnnxEncoder(quantized=False)
+
+
+def _onnx_int8_encoder() -> Encoder:
+    from citecheck.index.onnx_encoder import OnnxEncoder
+
+    return OnnxEncoder(quantized=True)
+
+
+def _distilled_encoder() -> Encoder:
+    from citecheck.index.distilled import distilled_encoder
+
+    return distilled_encoder()
+
+
+# Canonical names (the manifest records one) -> constructors; optional back-ends are
+# imported only when their encoder is asked for, so the CLI never pays for the others.
+ENCODERS: dict[str, Callable[[], Encoder]] = {
+    DEFAULT_ENCODER: MiniLMEncoder,
+    ONNX_ENCODER: _onnx_encoder,
+    ONNX_INT8_ENCODER: _onnx_int8_encoder,
+    STATIC_ENCODER: StaticEncoder,
+    DISTILLED_ENCODER: _distilled_encoder,
+}
+ENCODER_ALIASES = {
+    "minilm": DEFAULT_ENCODER, "torch": DEFAULT_ENCODER,
+    "onnx": ONNX_ENCODER, "onnx-int8": ONNX_INT8_ENCODER, "int8": ONNX_INT8_ENCODER,
+    "static": STATIC_ENCODER, "fast": STATIC_ENCODER,
+    "distilled": DISTILLED_ENCODER, "model2vec": DISTILLED_ENCODER,
+}
+
+
+def canonical_encoder_name(name: str) -> str:
+    """The name an index's manifest records for ``name`` (an alias or a canonical name)."""
+    canonical = ENCODER_ALIASES.get(name, name)
+    if canonical not in ENCODERS:
+        raise IndexMismatchError(
+            f"unknown encoder {name!r}; choose one of: {', '.join(sorted(ENCODERS))} "
+            f"(aliases: {', '.join(sorted(ENCODER_ALIASES))})"
+        )
+    return canonical
+
+
+@lru_cache(maxsize=len(ENCODERS))
 def _shared_encoder(name: str) -> Encoder:
     return ENCODERS[name]()
 
 
 def get_encoder(name: str = DEFAULT_ENCODER) -> Encoder:
     """An encoder by name or alias; loaded once per process and shared (encoding is read-only)."""
-    canonical = ENCODER_ALIASES.get(name, name)
-    if canonical not in ENCODERS:
-        raise IndexMismatchError(
-            f"unknown encoder {name!r}; choose one of: {', '.join(sorted(ENCODERS))}"
-        )
-    return _shared_encoder(canonical)
+    return _shared_encoder(canonical_encoder_name(name))

@@ -1,0 +1,304 @@
+"""Encoders side by side: start-up, texts/s, dense-channel recall@10 on HALLMARK dev, end-to-end F1.
+
+For each encoder (MiniLM through torch, ONNX fp32, ONNX int8, the static input-embedding
+encoder and the distilled static encoder), in one run:
+- start-up: a fresh process importing citecheck, loading the encoder and encoding one text
+  (derived model files already cached), best of two;
+- texts/s: encoding corpus texts (title + family names, as the index embeds them) in batches;
+- recall@10 of the dense channel alone: HALLMARK dev VALID entries, queried as the verifier
+  queries (cited title + family names), against the real corpus (../shared/data/corpus,
+  340 k records) + valid_entries.jsonl; a hit is a record with the entry's normalised title
+  among the 10 nearest (exact inner-product search). Transformer encoders embed 340 k texts
+  at tens of texts/s on 2 shared cores, so they are measured on a sample (every right record
+  + --distractors random others) unless their full-corpus vectors are cached (--full NAME);
+  every encoder is measured on the sample, so that column compares all of them;
+- end-to-end F1 per encoder, when benchmarks/hallmark.py exposes an evaluation of an index.
+
+Corpus vectors are cached in benchmarks/.cache/ (gitignored), so reruns only re-measure.
+
+    .venv/bin/python benchmarks/encoders.py [--limit N] [--full static distilled onnx-int8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from citecheck.extract.types import CitedFields
+from citecheck.index.encoders import (
+    DEFAULT_ENCODER,
+    DISTILLED_ENCODER,
+    ONNX_ENCODER,
+    ONNX_INT8_ENCODER,
+    STATIC_ENCODER,
+    Encoder,
+    get_encoder,
+)
+from citecheck.index.vectors import embedding_text
+from citecheck.match import query_text
+from citecheck.records import family_name, split_bibtex_authors, title_key
+
+from common import ROOT, SHARED, read_jsonl, shared_file
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+SECTION = "## Encoders: `benchmarks/encoders.py`"
+ENCODER_ORDER = [DEFAULT_ENCODER, ONNX_ENCODER, ONNX_INT8_ENCODER, STATIC_ENCODER, DISTILLED_ENCODER]
+TRANSFORMERS = {DEFAULT_ENCODER, ONNX_ENCODER, ONNX_INT8_ENCODER}
+RECALL_AT = 10
+# Texts timed per encoder: ~30 s for a transformer on 2 busy cores, enough for a steady rate.
+SPEED_TEXTS = {True: 1_000, False: 50_000}
+# The index build without embedding takes ~60 s for 340 k records (issue 11); the default
+# index must build in <= 5 min, which leaves ~240 s for the encoder.
+BUILD_WITHOUT_EMBEDDING_S = 60.0
+EMBEDDING_BUDGET_S = 240.0
+
+
+@dataclass
+class Corpus:
+    """Distinct embedding texts of the corpus and, per text, the title keys it carries."""
+
+    texts: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+
+    def digest(self, positions: Iterable[int]) -> str:
+        hasher = hashlib.sha256()
+        for position in positions:
+            hasher.update(self.texts[position].encode())
+            hasher.update(b"\n")
+        return hasher.hexdigest()[:16]
+
+
+def load_corpus(dev_keys: set[str]) -> Corpus:
+    """Every corpus record's embedding text (duplicates once) and its title key."""
+    corpus = Corpus()
+    seen: dict[str, int] = {}
+
+    def add(title: str, authors: list[str]) -> None:
+        text = embedding_text(title, [family_name(a) for a in authors if a])
+        if text in seen:
+            return
+        seen[text] = len(corpus.texts)
+        corpus.texts.append(text)
+        corpus.keys.append(_cheap_key(title, dev_keys))
+
+    for path in sorted((SHARED / "corpus").glob("*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                record = json.loads(line)
+                add(record.get("title") or "", record.get("authors") or [])
+    for entry in read_jsonl(shared_file("hallmark", "valid_entries.jsonl")):
+        fields = entry["fields"]
+        add(fields.get("title", ""), split_bibtex_authors(fields.get("author", "")))
+    return corpus
+
+
+def _cheap_key(title: str, dev_keys: set[str]) -> str:
+    """title_key only where it can matter: 340 k LaTeX-aware keys would take minutes.
+
+    A title whose plain lower-case letters match no dev title's first letters cannot share
+    its key, so it gets "" (its letters alone, not the full key).
+    """
+    letters = "".join(ch for ch in title.lower() if ch.isalnum())[:12]
+    if letters not in _DEV_PREFIXES:
+        return ""
+    key = title_key(title)
+    return key if key in dev_keys else ""
+
+
+_DEV_PREFIXES: set[str] = set()
+
+
+def dev_queries(limit: int | None) -> list[tuple[str, str]]:
+    """(query text, title key) of each dev VALID entry, as the verifier would query it."""
+    queries = []
+    for entry in read_jsonl(shared_file("hallmark", "dev_public.jsonl")):
+        if entry["label"] != "VALID":
+            continue
+        fields = entry["fields"]
+        title = fields.get("title", "")
+        cited = CitedFields(title=title, authors=[a for a in split_bibtex_authors(fields.get("author", ""))
+                                                  if a != "et al."])
+        queries.append((query_text(cited, title), title_key(title)))
+        _DEV_PREFIXES.add("".join(ch for ch in title.lower() if ch.isalnum())[:12])
+    return queries[:limit] if limit else queries
+
+
+def corpus_vectors(encoder: Encoder, corpus: Corpus, positions: list[int]) -> np.ndarray:
+    """Vectors of corpus texts at ``positions``, from the cache or encoded (and cached)."""
+    CACHE.mkdir(exist_ok=True)
+    full = CACHE / f"{encoder.name}-{corpus.digest(range(len(corpus.texts)))}.npy"
+    if full.is_file():
+        return np.load(full, mmap_mode="r")[positions].astype(np.float32)
+    path = full if len(positions) == len(corpus.texts) else \
+        CACHE / f"{encoder.name}-{corpus.digest(positions)}.npy"
+    if path.is_file():
+        return np.load(path).astype(np.float32)
+    started = time.perf_counter()
+    chunks = []
+    step = 4096
+    for start in range(0, len(positions), step):
+        chunks.append(encoder.encode_batch([corpus.texts[p] for p in positions[start:start + step]]))
+        done = min(start + step, len(positions))
+        rate = done / (time.perf_counter() - started)
+        print(f"  {encoder.name}: {done}/{len(positions)} texts, {rate:.0f}/s", file=sys.stderr, flush=True)
+    vectors = np.vstack(chunks)
+    temporary = path.with_suffix(".tmp.npy")
+    np.save(temporary, vectors.astype(np.float16))  # half the disk; recall is unchanged at 1e-3
+    os.replace(temporary, path)
+    return vectors
+
+
+def recall_at(encoder: Encoder, corpus: Corpus, positions: list[int],
+              queries: list[tuple[str, str]]) -> tuple[float, int]:
+    """Share of answerable queries whose record is among the RECALL_AT nearest, and their count."""
+    vectors = corpus_vectors(encoder, corpus, positions)
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    keys = [corpus.keys[p] for p in positions]
+    present = set(keys)
+    answerable = [(text, key) for text, key in queries if key in present]
+    _, neighbours = index.search(encoder.encode_batch([text for text, _ in answerable]), RECALL_AT)
+    hits = sum(any(keys[n] == key for n in row if n >= 0)
+               for (_, key), row in zip(answerable, neighbours, strict=True))
+    return hits / max(1, len(answerable)), len(answerable)
+
+
+def startup_seconds(name: str) -> tuple[float, bool]:
+    """Best of two fresh processes: import, load, encode one text; and whether torch got imported."""
+    script = ("import sys, time; t = time.perf_counter(); "
+              "from citecheck.index.encoders import get_encoder; "
+              f"get_encoder({name!r}).encode_batch(['warm up']); "
+              "print(time.perf_counter() - t, 'torch' in sys.modules)")
+    runs = []
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                             env={**os.environ, "HF_HUB_OFFLINE": "1"}, cwd=ROOT)
+        seconds, torch_loaded = out.stdout.split()
+        runs.append((float(seconds), torch_loaded == "True"))
+    return min(runs)
+
+
+def texts_per_second(encoder: Encoder, texts: list[str]) -> float:
+    encoder.encode_batch(texts[:64])  # session/model warm
+    started = time.perf_counter()
+    for start in range(0, len(texts), 1024):
+        encoder.encode_batch(texts[start:start + 1024])
+    return len(texts) / (time.perf_counter() - started)
+
+
+def end_to_end_f1(encoder: Encoder) -> dict[str, float] | None:
+    """F1 of benchmarks/hallmark.py's open-world evaluation with this encoder, if it offers one."""
+    try:
+        import hallmark
+    except ImportError:
+        return None
+    evaluate = getattr(hallmark, "evaluate_encoder", None)
+    if evaluate is None:
+        return None
+    result: dict[str, float] = evaluate(encoder)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--limit", type=int, default=None,
+                        help="quick run: N dev queries and N random distractors, no full corpus")
+    parser.add_argument("--distractors", type=int, default=10_000,
+                        help="random corpus records added to the right ones for the sample column")
+    parser.add_argument("--full", nargs="*", default=["static", "distilled"],
+                        help="encoders also measured on the whole corpus (transformers: ~1 h each)")
+    parser.add_argument("--encoders", nargs="*", default=ENCODER_ORDER)
+    parser.add_argument("--e2e", action="store_true", help="also end-to-end F1 (builds a 340 k index each)")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+    queries = dev_queries(args.limit)
+    dev_keys = {key for _, key in queries}
+    started = time.perf_counter()
+    corpus = load_corpus(dev_keys)
+    print(f"corpus: {len(corpus.texts)} distinct texts ({time.perf_counter() - started:.0f} s); "
+          f"{len(queries)} dev VALID queries", file=sys.stderr, flush=True)
+    right = [p for p, key in enumerate(corpus.keys) if key]
+    others = [p for p, key in enumerate(corpus.keys) if not key]
+    sample = sorted(right + random.Random(0).sample(others, min(len(others), args.limit or args.distractors)))
+    full = list(range(len(corpus.texts)))
+    speed_pool = [corpus.texts[p] for p in random.Random(1).sample(full, 50_000)]
+    full_names = {get_encoder(name).name for name in ([] if args.limit else args.full)}
+
+    rows: list[dict[str, Any]] = []
+    for name in args.encoders:
+        encoder = get_encoder(name)
+        transformer = encoder.name in TRANSFORMERS
+        row: dict[str, Any] = {"encoder": encoder.name, "dimension": encoder.dimension}
+        row["startup_s"], row["torch"] = startup_seconds(encoder.name)
+        row["texts_per_s"] = texts_per_second(encoder, speed_pool[:SPEED_TEXTS[transformer]])
+        row["recall_sample"], row["answerable_sample"] = recall_at(encoder, corpus, sample, queries)
+        cached_full = (CACHE / f"{encoder.name}-{corpus.digest(full)}.npy").is_file()
+        if encoder.name in full_names or (cached_full and not args.limit):
+            row["recall_full"], row["answerable_full"] = recall_at(encoder, corpus, full, queries)
+        if args.e2e and not args.limit:
+            row["e2e"] = end_to_end_f1(encoder)
+        print(json.dumps(row), file=sys.stderr, flush=True)
+        rows.append(row)
+    table = render(rows, len(corpus.texts), len(sample), len(queries))
+    print(table)
+    if not args.no_write and not args.limit:
+        write_section(table)
+
+
+def render(rows: list[dict[str, Any]], corpus_size: int, sample_size: int, query_count: int) -> str:
+    lines = [
+        f"Dev VALID queries: {query_count}; corpus: {corpus_size:,} distinct record texts; sample: "
+        f"{sample_size:,} (every right record + random others). Recall@{RECALL_AT} of the dense "
+        "channel alone, exact inner-product search. Build estimate = "
+        f"{BUILD_WITHOUT_EMBEDDING_S:.0f} s + {corpus_size:,} texts at the measured rate.",
+        "",
+        "| encoder | dim | start-up s | torch imported | texts/s | est. 340 k build | "
+        f"recall@{RECALL_AT} sample | recall@{RECALL_AT} 340 k | e2e F1 |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        build_s = BUILD_WITHOUT_EMBEDDING_S + corpus_size / row["texts_per_s"]
+        full = f"{row['recall_full']:.3f}" if "recall_full" in row else "n/m"
+        e2e = row.get("e2e")
+        f1 = ", ".join(f"{k} {v:.3f}" for k, v in e2e.items()) if e2e else "n/m"
+        lines.append(
+            f"| {row['encoder']} | {row['dimension']} | {row['startup_s']:.2f} | "
+            f"{'yes' if row['torch'] else 'no'} | {row['texts_per_s']:,.0f} | {build_s / 60:.1f} min | "
+            f"{row['recall_sample']:.3f} | {full} | {f1} |")
+    lines.append("")
+    lines.append("n/m: not measured in this run.")
+    return "\n".join(lines)
+
+
+def write_section(table: str) -> None:
+    """Replace the Encoders section of RESULTS.md (up to the next section), or append it."""
+    text = RESULTS.read_text(encoding="utf-8")
+    head, _, rest = text.partition(SECTION)
+    tail = rest[rest.find("\n## "):] if "\n## " in rest else ""
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    section = (f"{SECTION}\n\nMeasured {stamp} on the 2-core development machine (shared with "
+               f"other jobs).\n\n{table}\n")
+    RESULTS.write_text(f"{head.rstrip()}\n\n{section}{tail}", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
