@@ -12,9 +12,15 @@ from typing import Any
 import click
 from click_default_group import DefaultGroup
 
-from citecheck.config import SourceSpec, default_index_dir, default_sources
+from citecheck.config import (
+    COMPLETE_VENUE_YEARS,
+    SourceSpec,
+    default_encoder_name,
+    default_index_dir,
+    default_sources,
+)
 from citecheck.errors import EXIT_FLAGGED, CitecheckError, InputError
-from citecheck.index.encoders import DEFAULT_ENCODER, ENCODER_ALIASES, ENCODERS
+from citecheck.index.encoders import ENCODER_ALIASES, ENCODERS
 from citecheck.inputs import MAX_INPUT_BYTES, read_input
 from citecheck.report import FORMATS, render
 
@@ -63,17 +69,17 @@ def _progress_bar(label: str = "indexing records", unit: str = "rec") -> Iterato
 def open_verifier(index_dir: Path | None, closed_world: bool | None = None,
                   online: bool = False) -> Any:
     """Open the given index, or the default index (building it on first use)."""
-    from citecheck.index.build import build_index
-    from citecheck.index.encoders import get_encoder
+    from citecheck.index.default import default_index_state, ensure_default_index
     from citecheck.verifier import Verifier
 
     if index_dir is None:
-        index_dir = default_index_dir()
-        if not (index_dir / "manifest.json").exists():
-            click.echo(f"building the default index in {index_dir} (first run only)…", err=True)
+        why = default_index_state(default_index_dir())
+        if why is None:
+            index_dir = default_index_dir()
+        else:
+            click.echo(f"building the default index in {default_index_dir()} ({why})…", err=True)
             with _progress_bar() as progress:
-                build_index(index_dir, default_sources(), get_encoder(DEFAULT_ENCODER),
-                            progress=progress)
+                index_dir, _ = ensure_default_index(progress)
     resolver = None
     if online:
         from citecheck.config import cache_dir
@@ -104,19 +110,21 @@ def cli() -> None:
               help="Refuse inputs larger than this.")
 @CLOSED_WORLD_OPTION
 @ONLINE_OPTION
+@click.option("--strict", is_flag=True, default=False,
+              help="Also exit 1 on warnings (slips such as a year between two versions' years).")
 def verify(file: str, index_dir: Path | None, output_format: str, input_format: str | None,
-           max_bytes: int, closed_world: bool | None, online: bool) -> int:
+           max_bytes: int, closed_world: bool | None, online: bool, strict: bool) -> int:
     """Verify every citation in FILE and print a report.
 
-    Exit codes: 0 nothing flagged, 1 a citation is mismatch or not_found,
-    2 usage or input error, 3 index error.
+    Exit codes: 0 nothing flagged, 1 a citation is mismatch or not_found (or, with
+    --strict, carries a warning), 2 usage or input error, 3 index error.
     """
     text = read_input(file, max_bytes=max_bytes)
     verifier = open_verifier(index_dir, closed_world, online)
     report = verifier.verify_text(text, source=file, format=input_format)
     colour = output_format == "text" and sys.stdout.isatty()
     click.echo(render(report, output_format, colour=colour))
-    return EXIT_FLAGGED if report.flagged else 0
+    return EXIT_FLAGGED if report.flagged or (strict and report.warned) else 0
 
 
 @cli.command()
@@ -192,14 +200,19 @@ def index() -> None:
               help="Index directory to (re)build (default: the default index).")
 @click.option("--from", "source_format", default=None,
               help="Source format for all SOURCES (detected when omitted).")
-@click.option("--encoder", default=DEFAULT_ENCODER, show_default=True,
+@click.option("--encoder", default=None,
               type=click.Choice(sorted(ENCODERS) + sorted(ENCODER_ALIASES)),
-              help="Text encoder; recorded in the manifest.")
+              help="Text encoder, recorded in the manifest (default: the default index's, "
+                   "data/default_index.json).")
 @click.option("--complete", is_flag=True, default=False,
               help="Declare the sources complete for their domain (a closed world): citations "
                    "the index lacks are then not_found, whatever their venue or year.")
+@click.option("--complete-venues", is_flag=True, default=False,
+              help="Declare that the sources list every paper of each venue-year they hold "
+                   "(accepted-paper lists, proceedings): a citation of such a venue-year that "
+                   "the index lacks is then not_found, elsewhere unverifiable.")
 def index_build(sources: tuple[Path, ...], index_dir: Path | None, source_format: str | None,
-                encoder: str, complete: bool) -> int:
+                encoder: str | None, complete: bool, complete_venues: bool) -> int:
     """Build an index from SOURCE files or directories (.bib, .jsonl, CSL-JSON, DBLP/ACL XML,
     arXiv/OpenAlex/Crossref dumps), atomically.
 
@@ -208,11 +221,13 @@ def index_build(sources: tuple[Path, ...], index_dir: Path | None, source_format
     from citecheck.index.build import build_index
     from citecheck.index.encoders import get_encoder
 
-    specs = [SourceSpec(path, source_format) for path in sources] or default_sources()
+    coverage = COMPLETE_VENUE_YEARS if complete_venues else None
+    specs = ([SourceSpec(path, source_format, coverage) for path in sources]
+             or default_sources())
     target = index_dir or default_index_dir()
     with _progress_bar() as progress:
-        manifest = build_index(target, specs, get_encoder(encoder), progress=progress,
-                               complete=complete)
+        manifest = build_index(target, specs, get_encoder(encoder or default_encoder_name()),
+                               progress=progress, complete=complete)
     click.echo(f"built {target}: {manifest.count} records, encoder {manifest.model}, "
                f"{manifest.vector_index} vectors")
     for source in manifest.sources:
@@ -227,15 +242,34 @@ def index_build(sources: tuple[Path, ...], index_dir: Path | None, source_format
 @INDEX_OPTION
 @click.option("--verify", "full_check", is_flag=True, default=False,
               help="Also check every file's sha256 against the manifest (reads every byte).")
-def index_info(index_dir: Path | None, full_check: bool) -> int:
-    """Print an index's manifest (checked for consistency first)."""
+@click.option("--coverage", "show_coverage", is_flag=True, default=False,
+              help="Print what the index lists completely, one venue a line, instead of JSON.")
+def index_info(index_dir: Path | None, full_check: bool, show_coverage: bool) -> int:
+    """Print an index's manifest (checked for consistency first), or its coverage."""
     from citecheck.index.manifest import load_manifest
 
     if full_check:
         _verify_index(index_dir or default_index_dir())
     manifest = load_manifest(index_dir or default_index_dir())
-    click.echo(json.dumps(manifest.to_dict(), indent=2))
+    if show_coverage:
+        click.echo(_coverage_lines(manifest.coverage))
+    else:
+        click.echo(json.dumps(manifest.to_dict(), indent=2))
     return 0
+
+
+def _coverage_lines(coverage: dict[str, Any]) -> str:
+    """Human-readable coverage: which venue-years a miss is evidence of fabrication in."""
+    if coverage.get("complete"):
+        return "closed world: the index is declared complete; every miss is not_found"
+    listed = coverage.get("complete_venue_years") or {}
+    lines = [f"complete venue-years (a miss there is not_found): {len(listed)} venues, "
+             f"{sum(len(years) for years in listed.values())} venue-years"]
+    for venue, years in sorted(listed.items(), key=lambda item: (-len(item[1]), item[0])):
+        lines.append(f"  {venue}: {', '.join(str(year) for year in years)}")
+    lines.append(f"other venues with records (a miss there is unverifiable): "
+                 f"{len(set(coverage.get('venues') or ()) - set(listed))}")
+    return "\n".join(lines)
 
 
 @index.command("verify")
@@ -312,22 +346,31 @@ def index_remove(record_ids: tuple[str, ...], index_dir: Path | None, source: st
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="Output JSONL: each input line plus its citations and summary (appended).")
 @INDEX_OPTION
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Threads verifying chunks of lines in parallel.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Threads verifying chunks of lines in parallel (default 1); with --ray, "
+                   "actors (default one per CPU of the cluster).")
 @click.option("--report", "html_report", type=click.Path(path_type=Path), default=None,
               help="Also write a self-contained HTML report (charts per model, worst examples).")
-def batch(input_file: Path, output: Path, index_dir: Path | None, workers: int,
-          html_report: Path | None) -> int:
+@click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None,
+              metavar="[ADDRESS]",
+              help="Run on Ray Data: a local Ray instance, or the cluster at ADDRESS (host:port "
+                   "or auto). Every node must read the index at the same path.")
+@click.option("--max-line-bytes", type=click.IntRange(min=1), default=None,
+              help="Lines larger than this are written as error lines (default 1 MB).")
+def batch(input_file: Path, output: Path, index_dir: Path | None, workers: int | None,
+          html_report: Path | None, ray_address: str | None, max_line_bytes: int | None) -> int:
     """Verify every line of IN.jsonl into OUT.jsonl, resuming where a previous run stopped.
 
     Lines are {"id", "text", "model"?, ...} or OpenAI-style {"messages": [...]} (assistant
-    turns are checked). Malformed lines are reported and skipped. Exit codes: 0 done,
-    2 input error, 3 index error, 130 interrupted (rerun to resume).
+    turns are checked). Malformed lines are reported and skipped; a line that cannot be
+    checked (too large, not valid Unicode, an error while verifying) is written as an
+    error line with its id and reason. Exit codes: 0 done, 2 input error, 3 index error,
+    130 interrupted (rerun to resume).
     """
     import signal
     import threading
 
-    from citecheck.batch import check_paths, read_output, run_batch
+    from citecheck.batch import MAX_LINE_BYTES, check_paths, read_output, run_batch
     from citecheck.batch_stats import format_table, summarise
 
     check_paths(input_file, output)
@@ -342,16 +385,32 @@ def batch(input_file: Path, output: Path, index_dir: Path | None, workers: int,
         signal.signal(signal.SIGTERM, interrupt)
     try:
         with _progress_bar("verifying", unit="line") as progress:
-            result = run_batch(verifier, input_file, output, workers=workers,
-                               progress=lambda done, total: progress("verifying", done, total))
+            def report(done: int, total: int) -> None:
+                progress("verifying", done, total)
+
+            limit = max_line_bytes or MAX_LINE_BYTES
+            if ray_address is None:
+                result = run_batch(verifier, input_file, output, workers=workers or 1,
+                                   progress=report, max_line_bytes=limit)
+            else:
+                from citecheck.ray import run_batch_ray
+
+                result = run_batch_ray(
+                    input_file, output, index=verifier.index.path, actors=workers,
+                    address=None if ray_address == "local" else ray_address, progress=report,
+                    max_line_bytes=limit)
     except KeyboardInterrupt:
         click.echo(f"citecheck: interrupted; completed lines are in {output}, rerun the same "
                    "command to resume", err=True)
         raise
     for line in result.malformed:
         click.echo(f"{input_file}:{line.line_number}: skipped: {line.reason}", err=True)
+    for failed in result.failed:
+        click.echo(f"{input_file}:{failed.line_number}: id {failed.id!r} written as an error "
+                   f"line: {failed.reason}", err=True)
     click.echo(f"{result.lines} lines: {result.written} checked now, {result.already_done} "
-               f"already in {output}, {len(result.malformed)} malformed (skipped)")
+               f"already in {output}, {len(result.malformed)} malformed (skipped), "
+               f"{len(result.failed)} failed (error lines)")
     stats, worst = summarise(read_output(output))
     click.echo(format_table(stats))
     if html_report is not None:

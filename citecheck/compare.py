@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from citecheck.extract.types import CitedFields
-from citecheck.records import Record, arxiv_from_doi, family_name, normalize_text, title_key
+from citecheck.records import (
+    NAME_PARTICLES,
+    Record,
+    arxiv_from_doi,
+    display_name,
+    family_name,
+    normalize_text,
+    title_key,
+)
 from citecheck.venues import Venue, VenueTable
 
 # Renderings of the same title differ only in case, accents, LaTeX and punctuation,
@@ -59,6 +67,8 @@ class Comparison:
     authors: AuthorAgreement
     mismatches: list[Mismatch] = field(default_factory=list)
     identifier_match: bool = False
+    cited: CitedFields = field(default_factory=CitedFields)
+    """The reading of the citation that was compared."""
 
 
 def title_similarity(cited: str | None, expected: str | None) -> float:
@@ -83,6 +93,13 @@ def title_similarity(cited: str | None, expected: str | None) -> float:
     return min(similarity, 0.995)
 
 
+def _core_words(name: str) -> list[str]:
+    """A family name's words without particles: "van der Maaten" -> ["maaten"]."""
+    words = normalize_text(name).split()
+    core = [w for w in words if w not in NAME_PARTICLES]
+    return core or words
+
+
 def _same_family(a: str, b: str) -> bool:
     x, y = normalize_text(a), normalize_text(b)
     if not x or not y:
@@ -90,33 +107,69 @@ def _same_family(a: str, b: str) -> bool:
     if x == y or x.replace(" ", "") == y.replace(" ", ""):
         return True
     # Compound family names: "Boix-Adserà" cited as "Boix"; "van der Maaten" as "Maaten".
-    if x.split()[-1] == y.split()[-1] or x.split()[0] == y.split()[0]:
-        return min(len(x), len(y)) >= 3
+    # Particles alone never make two names the same: "van Dijk" is not "van Gogh".
+    core_x, core_y = _core_words(x), _core_words(y)
+    if core_x[-1] == core_y[-1] or core_x[0] == core_y[0]:
+        return min(len(core_x[-1]), len(core_y[-1]), len(core_x[0]), len(core_y[0])) >= 3 \
+            or core_x == core_y
     return fuzz.ratio(x, y) >= SAME_NAME
 
 
+def _given_words(name: str) -> list[str]:
+    """The words of a name before its family name ("Jinsung" of "Jinsung Jeon")."""
+    words = normalize_text(display_name(name)).split()
+    family = normalize_text(family_name(name)).split()
+    return words[: len(words) - len(family)] if family else words
+
+
+def _swapped_order(cited: str, expected: str) -> bool:
+    """One source writes the family name first: "Jeon Jinsung" for "Jinsung Jeon"."""
+    cited_given, expected_given = _given_words(cited), _given_words(expected)
+    if len(cited_given) != 1 or len(expected_given) != 1:
+        return False
+    cited_family = normalize_text(family_name(cited))
+    expected_family = normalize_text(family_name(expected))
+    return (cited_family == expected_given[0]
+            and (cited_given[0] == expected_family
+                 or (len(cited_given[0]) == 1 and expected_family.startswith(cited_given[0]))))
+
+
+def _distinct_names(names: list[str]) -> list[str]:
+    """A record's author list with names listed twice kept once (sources repeat names)."""
+    seen: set[str] = set()
+    distinct = []
+    for name in names:
+        key = normalize_text(name)
+        if name and name != "et al." and key not in seen:
+            seen.add(key)
+            distinct.append(name)
+    return distinct
+
+
 def compare_authors(cited: list[str], expected: list[str]) -> AuthorAgreement:
-    cited_families = [family_name(n) for n in cited if n and n != "et al."]
-    expected_families = [family_name(n) for n in expected if n and n != "et al."]
-    unused = list(expected_families)
+    cited_names = [n for n in cited if n and n != "et al."]
+    expected_names = _distinct_names(expected)
+    unused = list(expected_names)
     unmatched = []
     # Exact family names first, so a fuzzy match cannot take a name another author owns.
-    for name in cited_families:
-        key = normalize_text(name)
-        exact = next((c for c in unused if normalize_text(c) == key), None)
+    for name in cited_names:
+        key = normalize_text(family_name(name))
+        exact = next((c for c in unused if normalize_text(family_name(c)) == key), None)
         if exact is None:
             unmatched.append(name)
         else:
             unused.remove(exact)
-    matched = len(cited_families) - len(unmatched)
+    matched = len(cited_names) - len(unmatched)
     for name in unmatched:
-        fuzzy = next((c for c in unused if _same_family(name, c)), None)
+        fuzzy = next((c for c in unused if _same_family(family_name(name), family_name(c))
+                      or _swapped_order(name, c)), None)
         if fuzzy is not None:
             unused.remove(fuzzy)
             matched += 1
-    first = bool(cited_families and expected_families
-                 and _same_family(cited_families[0], expected_families[0]))
-    return AuthorAgreement(matched, len(cited_families), len(expected_families), first)
+    first = bool(cited_names and expected_names
+                 and (_same_family(family_name(cited_names[0]), family_name(expected_names[0]))
+                      or _swapped_order(cited_names[0], expected_names[0])))
+    return AuthorAgreement(matched, len(cited_names), len(expected_names), first)
 
 
 def _authors_ok(agreement: AuthorAgreement, et_al: bool) -> bool:
@@ -177,7 +230,7 @@ def compare(cited: CitedFields, record: Record, venues: VenueTable) -> Compariso
     arxiv_only_from_doi = doi_problem is not None and cited_arxiv == arxiv_from_doi(cited.doi)
     if cited_arxiv and record.arxiv and cited_arxiv != record.arxiv and not arxiv_only_from_doi:
         mismatches.append(Mismatch("arxiv", cited_arxiv, record.arxiv))
-    return Comparison(record, similarity, agreement, mismatches, identifier_match)
+    return Comparison(record, similarity, agreement, mismatches, identifier_match, cited)
 
 
 def _venue_mismatch(cited_text: str, cited_venue: Venue | None, record: Record,

@@ -14,6 +14,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # is shipped as citecheck/_data.
 PROJECT_ROOT = PACKAGE_DIR.parent
 DEFAULT_INDEX_CONFIG = "default_index.json"
+# A source's coverage claim: it lists every paper of each venue-year it holds.
+COMPLETE_VENUE_YEARS = "venue-years"
 
 
 def data_dir() -> Path:
@@ -50,6 +52,20 @@ class SourceSpec:
 
     path: Path
     format: str | None = None
+    coverage: str | None = None
+    """COMPLETE_VENUE_YEARS when the source lists each of its venue-years completely."""
+
+
+def _default_index_config() -> tuple[Path, dict[str, object]]:
+    config_path = data_dir() / DEFAULT_INDEX_CONFIG
+    return config_path, json.loads(config_path.read_text(encoding="utf-8"))
+
+
+def default_encoder_name() -> str:
+    """The encoder the default index is built with ($CITECHECK_ENCODER overrides it)."""
+    if os.environ.get("CITECHECK_ENCODER"):
+        return os.environ["CITECHECK_ENCODER"]
+    return str(_default_index_config()[1].get("encoder") or "all-MiniLM-L6-v2")
 
 
 def default_sources() -> list[SourceSpec]:
@@ -57,16 +73,15 @@ def default_sources() -> list[SourceSpec]:
     override = os.environ.get("CITECHECK_SOURCES")
     if override:
         return [SourceSpec(Path(p)) for p in override.split(os.pathsep) if p]
-    config_path = data_dir() / DEFAULT_INDEX_CONFIG
-    config = json.loads(config_path.read_text(encoding="utf-8"))
+    config_path, config = _default_index_config()
     specs = []
-    for entry in config["sources"]:
+    for entry in config["sources"]:  # type: ignore[attr-defined]
         # Relative paths are relative to the project root, so "../shared/..." finds
         # the shared data beside the checkout.
         path = Path(entry["path"])
         if not path.is_absolute():
             path = (PROJECT_ROOT / path).resolve()
-        specs.append(SourceSpec(path, entry.get("format")))
+        specs.append(SourceSpec(path, entry.get("format"), entry.get("coverage")))
     missing = [str(spec.path) for spec in specs if not spec.path.is_file()]
     if missing:
         raise SourceError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
@@ -12,7 +13,7 @@ from typing import Any
 
 # DBLP disambiguates homonymous authors with a 4-digit suffix ("Haris Aziz 0001").
 _DBLP_SUFFIX = re.compile(r"\s+\d{4}$")
-_NAME_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le",
+NAME_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le",
                    "ter", "ten", "dos", "das", "bin", "al", "el", "mac", "st", "st."}
 _NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE)
@@ -22,6 +23,8 @@ _ARXIV_OLD = re.compile(r"([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.IGNORECA
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 _NON_WORD = re.compile(r"[^\w]+")
 _LATEX_HINT = re.compile(r"[\\{}$]")
+# Titles at least this long (key characters, no spaces) name one work across years.
+DISTINCTIVE_TITLE_CHARS = 24
 
 
 @dataclass(slots=True)
@@ -38,6 +41,10 @@ class Record:
     url: str | None = None
     type: str | None = None
     source: str | None = None
+    ids: list[str] = field(default_factory=list)
+    """Every source's id for this record: the provenance of duplicates merged into it."""
+    work: str | None = None
+    """The id shared by every version of the work (preprint, published, ...)."""
 
     @property
     def family_names(self) -> list[str]:
@@ -60,17 +67,26 @@ class Record:
             url=data.get("url"),
             type=data.get("type"),
             source=data.get("source"),
+            ids=[str(i) for i in data.get("ids") or []],
+            work=data.get("work"),
         )
 
     def dedupe_keys(self) -> list[str]:
-        """Keys under which two records are the same work (DOI, arXiv, title+year+first author)."""
+        """Keys under which two records are one work: DOI, arXiv id, title + first author.
+
+        The title key ignores typography, and the year is left out so that a preprint
+        and its published version (often a year apart) meet; short generic titles
+        ("Introduction", "Preface") keep the year, as different works share them.
+        """
         keys = []
         if self.doi:
             keys.append("doi:" + self.doi)
         if self.arxiv:
             keys.append("arxiv:" + self.arxiv)
         first = normalize_text(family_name(self.authors[0])) if self.authors else ""
-        keys.append(f"tya:{normalize_text(self.title)}|{self.year or ''}|{first}")
+        key = title_key(self.title)
+        year = "" if len(key) >= DISTINCTIVE_TITLE_CHARS else str(self.year or "")
+        keys.append(f"ta:{key}|{first}|{year}")
         return keys
 
     def content_hash(self) -> str:
@@ -113,18 +129,46 @@ def _fold(text: str) -> str:
 
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
-_NOT_TITLE_CHAR = re.compile(r"[^\w\-]+")
+_NOT_TITLE_CHAR = re.compile(r"[^\w&]+")
+SPELLING_FILE = "spelling.json"
+
+
+@lru_cache(maxsize=1)
+def _spelling() -> tuple[dict[str, str], tuple[tuple[str, str, int], ...]]:
+    """British-to-American word pairs and suffix rewrites (data/spelling.json)."""
+    from citecheck.config import data_dir
+
+    data = json.loads((data_dir() / SPELLING_FILE).read_text(encoding="utf-8"))
+    suffixes = sorted(((rule["british"], rule["american"], int(rule["min_length"]))
+                       for rule in data["suffixes"]), key=lambda rule: -len(rule[0]))
+    return dict(data["words"]), tuple(suffixes)
+
+
+@lru_cache(maxsize=131072)
+def american_spelling(word: str) -> str:
+    """One spelling for a (lower-case) word that British and American English spell apart."""
+    words, suffixes = _spelling()
+    if word in words:
+        return words[word]
+    for british, american, min_length in suffixes:
+        if len(word) >= min_length and word.endswith(british):
+            return word[: -len(british)] + american
+    return word
 
 
 @lru_cache(maxsize=262144)
 def title_key(title: str) -> str:
-    """A title with case, accents, LaTeX and punctuation removed but hyphens kept.
+    """A title with every typographic difference removed, so two renderings share a key.
 
-    Two renderings of one title share a key; "Chain-of-Thought" and "Chain of Thought"
-    do not (HALLMARK counts such edits as near-miss titles).
+    Case, accents, LaTeX braces, punctuation, Unicode forms, hyphen vs space vs
+    nothing ("Meta-Learning", "Meta Learning", "MetaLearning"), "&" vs "and" and
+    British vs American spelling do not change it; a changed, added or dropped word
+    does ("Models" for "Model", "towards" for "for": HALLMARK's near-miss titles).
     """
-    words = _NOT_TITLE_CHAR.sub(" ", _DASHES.sub("-", _fold(title))).replace("_", " ").split()
-    return " ".join(w for w in (w.strip("-") for w in words) if w)
+    words = _NOT_TITLE_CHAR.sub(" ", _DASHES.sub(" ", _fold(title))).replace("_", " ")
+    words = words.replace("&", " and ")
+    # Joined, hyphenated and spaced compounds are one spelling: the key has no spaces.
+    return "".join(american_spelling(word) for word in words.split())
 
 
 def strip_dblp_suffix(name: str) -> str:
@@ -172,7 +216,7 @@ def family_name(name: str) -> str:
         return ""
     family = [tokens[-1]]
     index = len(tokens) - 2
-    while index > 0 and tokens[index].lower() in _NAME_PARTICLES:
+    while index > 0 and tokens[index].lower() in NAME_PARTICLES:
         family.insert(0, tokens[index])
         index -= 1
     return " ".join(family)

@@ -44,6 +44,11 @@ class Report:
     def flagged(self) -> bool:
         return any(result.flagged for result in self.results)
 
+    @property
+    def warned(self) -> bool:
+        """Some citation carries a warning (a slip; it fails only with ``--strict``)."""
+        return any(result.warnings for result in self.results)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
@@ -99,11 +104,16 @@ def render_text(report: Report, *, colour: bool = False) -> str:
                      f"{_shorten(result.citation.text)}")
         if position in cited_as:
             lines.append(f"       cited in the text as {_shorten(', '.join(cited_as[position]), 80)}")
-        if result.record is not None and result.verdict == "verified":
+        if result.record is not None and result.verdict in ("verified", "unverifiable"):
             lines.append(f"       = {_shorten(_record_line(result))}")
+        if result.record is not None:
+            lines.append(f"       from {_shorten(', '.join(result.record.ids or [result.record.id]), 90)}")
         for mismatch in result.mismatches:
             lines.append(f"       ! {mismatch.field}: cited {_shorten(mismatch.cited, 60)!r}, "
                          f"expected {_shorten(mismatch.expected, 60)!r}")
+        for warning in result.warnings:
+            lines.append(f"       ~ warning, {warning.field}: cited {_shorten(warning.cited, 60)!r}, "
+                         f"record says {_shorten(warning.expected, 60)!r}")
         if result.reason and result.verdict != "verified":
             lines.append(f"       - {result.reason}")
         if result.flagged:
@@ -125,6 +135,8 @@ def render_markdown(report: Report) -> str:
     for number, result in enumerate(report.results, 1):
         notes = "; ".join(f"{m.field}: cited *{m.cited}*, expected *{m.expected}*"
                           for m in result.mismatches) or (result.reason or "")
+        notes += "".join(f"; warning, {w.field}: cited *{w.cited}*, record says *{w.expected}*"
+                         for w in result.warnings)
         if result.flagged and result.suggestions:
             notes += f" — closest: {result.suggestions[0].record.title}"
         cell = _shorten(result.citation.text, 90).replace("|", "\\|")

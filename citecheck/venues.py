@@ -65,6 +65,11 @@ class VenueTable:
         path = path or data_dir() / VENUES_FILE
         return cls(json.loads(path.read_text(encoding="utf-8"))["venues"])
 
+    def venue_key(self, name: str) -> str:
+        """The canonical name of a venue, else its name without years, ordinals and filler."""
+        venue = self.resolve(name)
+        return venue.canonical if venue else (_key(name) or normalize_text(name))
+
     def resolve(self, name: str | None) -> Venue | None:
         if not name:
             return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,7 +16,7 @@ from citecheck.compare import (
     compare,
     title_similarity,
 )
-from citecheck.extract.guided import guided_fields
+from citecheck.extract.guided import all_readings
 from citecheck.extract.types import Citation, CitedFields
 from citecheck.match import Candidate
 from citecheck.records import Record, is_wellformed_doi, normalize_text
@@ -38,9 +39,9 @@ UNVERIFIED_MARK = "[citation not verified]"
 # title, wrong year, venue or authors); hybrid fabrications (a real title spliced with other
 # authors) scored up to 0.79. 0.85 keeps a margin above them.
 REPLACE_MIN_SCORE = 0.85
-# Absence from an index not declared complete is weaker evidence of fabrication: a
-# real paper the index lacks looks exactly like an invented one.
-PARTIAL_INDEX_CONFIDENCE = 0.75
+# A miss inside a venue-year the index lists completely is strong evidence of
+# fabrication (the list holds every accepted paper).
+LISTED_MISS_CONFIDENCE = 0.9
 # A near-miss title counts as the same work only when most cited authors agree.
 NEAR_TITLE_AUTHOR_OVERLAP = 0.5
 
@@ -74,6 +75,9 @@ class CitationResult:
     mismatches: list[Mismatch] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
     reason: str | None = None
+    warnings: list[Mismatch] = field(default_factory=list)
+    """Slips a careful author also makes (a year off by one across versions, "arXiv"
+    for a published work): shown, but they fail nothing unless ``--strict``."""
 
     @property
     def flagged(self) -> bool:
@@ -90,6 +94,7 @@ class CitationResult:
             "reason": self.reason,
             "record": record_dict(self.record) if self.record else None,
             "mismatches": [m.to_dict() for m in self.mismatches],
+            "warnings": [w.to_dict() for w in self.warnings],
             "suggestions": [s.to_dict() for s in self.suggestions],
         }
 
@@ -97,30 +102,36 @@ class CitationResult:
 def record_dict(record: Record) -> dict[str, Any]:
     return {"id": record.id, "title": record.title, "authors": list(record.authors),
             "year": record.year, "venue": record.venue, "doi": record.doi,
-            "arxiv": record.arxiv, "url": record.url}
+            "arxiv": record.arxiv, "url": record.url, "provenance": list(record.ids or [record.id])}
 
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
-    """What an index covers, so that absence outside it is not called fabrication."""
+    """What an index lists completely, so that absence elsewhere is not called fabrication."""
 
     venues: frozenset[str]
     years: frozenset[int]
     complete: bool = False
     """The index claims to hold every real work of its domain (a closed world)."""
+    complete_venue_years: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    """Venue-years whose every paper the index holds (accepted-paper lists, proceedings)."""
 
-    def covers(self, fields: CitedFields, venues: VenueTable) -> tuple[bool, str]:
+    def lists_completely(self, fields: CitedFields, venues: VenueTable) -> tuple[bool, str]:
+        """Whether the index lists every paper of the cited venue-year; if not, what it lacks."""
         if self.complete:
             return True, ""
-        if fields.year is None and not fields.venue:
-            return False, "no year or venue tells whether the index should hold it"
-        if fields.year is not None and self.years and fields.year not in self.years:
-            return False, f"the index holds no records from {fields.year}"
-        if fields.venue:
-            venue = venues.resolve(fields.venue)
-            name = venue.canonical if venue else normalize_text(fields.venue)
-            if self.venues and name not in self.venues:
-                return False, f"the index holds no records from venue {fields.venue!r}"
+        if not fields.venue:
+            return False, ("the citation names no venue, and the index lists only some "
+                           "venue-years completely")
+        name = venues.venue_key(fields.venue)
+        years = self.complete_venue_years.get(name)
+        if not years:
+            return False, f"the index has no complete list of {name} papers"
+        if fields.year is None:
+            return False, f"the citation names no year of {name}"
+        if fields.year not in years:
+            listed = ", ".join(str(y) for y in sorted(years)[-6:])
+            return False, f"the index lists {name} completely only for {listed}, not {fields.year}"
         return True, ""
 
 
@@ -152,13 +163,17 @@ def _worth_comparing(fields: CitedFields, candidates: list[Candidate]) -> list[C
     return list(chosen.values())
 
 
-def _fields_for(citation: Citation, record: Record) -> CitedFields:
-    """The citation's fields, re-parsed around the record's title when it occurs in the text."""
-    if citation.kind in ("reference", "title"):
-        guided = guided_fields(citation.text, citation.fields, record.title)
-        if guided is not None:
-            return guided
-    return citation.fields
+def _fields_for(citation: Citation, record: Record, venues: VenueTable) -> Comparison:
+    """The comparison with ``record`` of the citation's reading that agrees best with it.
+
+    An author list or title boundary with several readings is resolved against the record,
+    never held against the writer: a field is a mismatch only when no reading agrees. The
+    readings were parsed once, at extraction; nothing is re-parsed per candidate.
+    """
+    comparisons = [compare(reading, record, venues) for reading in all_readings(citation.fields)]
+    return max(comparisons, key=lambda c: (c.title_similarity >= SAME_TITLE,
+                                           c.title_similarity >= NEAR_TITLE, -len(c.mismatches),
+                                           c.title_similarity, c.authors.overlap))
 
 
 def _closeness(comparison: Comparison, fields: CitedFields) -> float:
@@ -183,8 +198,13 @@ def _suggestions(ranked: list[tuple[float, Comparison]]) -> list[Suggestion]:
     return [Suggestion(c.record, score) for score, c in ranked[:SUGGESTIONS]]
 
 
+Versions = Callable[[Record], list[Record]]
+"""versions(record): every record of the record's work (preprint, published, ...)."""
+
+
 def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
-           coverage: Coverage, *, today: date | None = None) -> CitationResult:
+           coverage: Coverage, *, today: date | None = None,
+           versions: Versions | None = None) -> CitationResult:
     """Turn a citation and its candidate records into a verdict."""
     fields = citation.fields
     today = today or date.today()
@@ -199,7 +219,7 @@ def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
     if not candidates and not problems:
         return CitationResult(citation, UNVERIFIABLE, 0.5, reason="the index returned no candidates")
 
-    comparisons = [compare(_fields_for(citation, c.record), c.record, venues)
+    comparisons = [_fields_for(citation, c.record, venues)
                    for c in _worth_comparing(fields, candidates)]
     ranked = sorted(((_closeness(c, fields), c) for c in comparisons),
                     key=lambda pair: pair[0], reverse=True)
@@ -211,9 +231,9 @@ def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
         near = (best.title_similarity >= NEAR_TITLE
                 and (best.authors.overlap >= NEAR_TITLE_AUTHOR_OVERLAP or best.identifier_match))
         if same or near:
-            return _found(citation, best, problems, suggestions)
+            return _found(citation, best, problems, suggestions, venues, coverage, versions)
     elif best is not None and best.identifier_match:
-        return _found(citation, best, problems, suggestions)
+        return _found(citation, best, problems, suggestions, venues, coverage, versions)
 
     # Nothing in the index is this work.
     identifier_owner = next((c for c in comparisons if c.identifier_match), None)
@@ -226,16 +246,19 @@ def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
     if not fields.title and not mismatches:
         return CitationResult(citation, UNVERIFIABLE, 0.5, suggestions=suggestions,
                               reason="identifier not in the index")
-    covered, why = coverage.covers(fields, venues)
-    if not covered and not mismatches:
+    listed, why = coverage.lists_completely(fields, venues)
+    if not listed and not mismatches:
+        # A real paper the index lacks looks exactly like an invented one.
         return CitationResult(citation, UNVERIFIABLE, 0.5, suggestions=suggestions,
-                              reason=f"outside what the index covers: {why}")
+                              reason=f"not in the index, which cannot tell a missing paper "
+                                     f"from an invented one: {why}")
     confidence = min(0.99, 0.5 + (NEAR_TITLE - min(best_title, NEAR_TITLE)) / NEAR_TITLE)
     reason = "no record in the index is close enough: probable hallucination"
-    if not coverage.complete:
-        # The index holds works of this venue and year, but maybe not all of them.
-        confidence = min(confidence, PARTIAL_INDEX_CONFIDENCE)
-        reason += " (or a work this index lacks: it is not declared complete)"
+    if listed:
+        confidence = max(confidence, LISTED_MISS_CONFIDENCE)
+        if not coverage.complete:
+            reason = (f"not among the {venues.venue_key(fields.venue or '')} {fields.year} "
+                      "papers, which the index lists completely: probable hallucination")
     if mismatches:
         confidence = max(confidence, 0.9)
     return CitationResult(citation, NOT_FOUND, confidence, mismatches=mismatches,
@@ -243,18 +266,81 @@ def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
 
 
 def _found(citation: Citation, best: Comparison, problems: list[Mismatch],
-           suggestions: list[Suggestion]) -> CitationResult:
-    mismatches = list(best.mismatches)
-    mismatches += [p for p in problems if all(p.field != m.field for m in mismatches)]
+           suggestions: list[Suggestion], venues: VenueTable, coverage: Coverage,
+           versions: Versions | None) -> CitationResult:
+    best, others = _closest_version(best, venues, versions)
+    severe, warnings, unconfirmed_venue = _by_severity(best, others, venues, coverage)
+    severe += [p for p in problems if all(p.field != m.field for m in severe)]
     title_certainty = max(0.0, (best.title_similarity - NEAR_TITLE) / (1 - NEAR_TITLE))
-    if not citation.fields.title:
+    if not best.cited.title:
         title_certainty = 1.0 if best.identifier_match else 0.5
-    if not mismatches:
-        author_support = best.authors.overlap if best.authors.cited else 0.7
-        confidence = 0.55 + 0.25 * title_certainty + 0.2 * author_support
-        return CitationResult(citation, VERIFIED, min(confidence, 0.99), record=best.record)
-    confidence = 0.6 + 0.39 * title_certainty
-    return CitationResult(citation, MISMATCH, min(confidence, 0.99), record=best.record,
-                          mismatches=mismatches, suggestions=suggestions,
-                          reason="the work exists but the citation gets "
-                                 + ", ".join(dict.fromkeys(m.field for m in mismatches)) + " wrong")
+    if severe:
+        confidence = 0.6 + 0.39 * title_certainty
+        return CitationResult(citation, MISMATCH, min(confidence, 0.99), record=best.record,
+                              mismatches=severe, suggestions=suggestions, warnings=warnings,
+                              reason="the work exists but the citation gets "
+                                     + ", ".join(dict.fromkeys(m.field for m in severe))
+                                     + " wrong")
+    if unconfirmed_venue is not None:
+        return CitationResult(
+            citation, UNVERIFIABLE, 0.6, record=best.record, warnings=warnings,
+            reason=f"the work exists, but the index holds only its preprint and cannot tell "
+                   f"whether it appeared in {unconfirmed_venue.cited}")
+    author_support = best.authors.overlap if best.authors.cited else 0.7
+    confidence = 0.55 + 0.25 * title_certainty + 0.2 * author_support
+    return CitationResult(citation, VERIFIED, min(confidence, 0.99), record=best.record,
+                          warnings=warnings)
+
+
+def _closest_version(best: Comparison, venues: VenueTable,
+                     versions: Versions | None) -> tuple[Comparison, list[Record]]:
+    """The version of the work that agrees best with the citation, and the other versions."""
+    if versions is None or not best.record.work:
+        return best, []
+    records = [v for v in versions(best.record) if v.id != best.record.id]
+    if not records:
+        return best, []
+    comparisons = [best, *(compare(best.cited, record, venues) for record in records)]
+    chosen = min(comparisons, key=lambda c: (len(c.mismatches), -c.title_similarity))
+    return chosen, [c.record for c in comparisons if c is not chosen]
+
+
+def _is_preprint(record: Record, venues: VenueTable) -> bool:
+    venue = venues.resolve(record.venue)
+    return (venue is not None and venue.is_preprint) or (not record.venue and bool(record.arxiv))
+
+
+def _by_severity(best: Comparison, others: list[Record], venues: VenueTable,
+                 coverage: Coverage) -> tuple[list[Mismatch], list[Mismatch], Mismatch | None]:
+    """Split a comparison's mismatches into errors, slips, and a venue no record can confirm.
+
+    Errors make a citation untrustworthy (another title, wrong or invented authors, a
+    venue or year no version of the work has, another work's DOI); slips are what a
+    careful author also writes (a year between its versions' years, "arXiv" for a
+    published work).
+    """
+    cited = best.cited
+    every = [best.record, *others]
+    years = [r.year for r in every if r.year is not None]
+    published = [r for r in every if r.venue and not _is_preprint(r, venues)]
+    severe: list[Mismatch] = []
+    warnings: list[Mismatch] = []
+    unconfirmed: Mismatch | None = None
+    for mismatch in best.mismatches:
+        if (mismatch.field == "year" and cited.year is not None and len(years) > 1
+                and min(years) <= cited.year <= max(years)):
+            warnings.append(mismatch)
+        elif mismatch.field == "venue" and not published:
+            # Only the preprint is known: a published venue can be confirmed or refuted
+            # only by a complete list of that venue-year.
+            listed, _ = coverage.lists_completely(cited, venues)
+            if listed:
+                severe.append(mismatch)
+            else:
+                unconfirmed = mismatch
+        else:
+            severe.append(mismatch)
+    cited_venue = venues.resolve(cited.venue)
+    if cited_venue is not None and cited_venue.is_preprint and published:
+        warnings.append(Mismatch("venue", cited.venue or "arXiv", str(published[0].venue)))
+    return severe, warnings, unconfirmed

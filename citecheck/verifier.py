@@ -13,7 +13,7 @@ from citecheck.index import Index
 from citecheck.index.encoders import Encoder
 from citecheck.match import Candidate, retrieve_many
 from citecheck.online import OnlineResolver
-from citecheck.records import family_name, normalize_text
+from citecheck.records import Record, family_name, normalize_text
 from citecheck.report import IndexInfo, Report
 from citecheck.venues import VenueTable, default_venue_table
 from citecheck.verdict import NOT_FOUND, UNVERIFIABLE, CitationResult, Coverage, decide
@@ -44,8 +44,10 @@ class Verifier:
         if closed_world is None:
             closed_world = bool(coverage.get("complete", False))
         self.closed_world = closed_world
+        listed = coverage.get("complete_venue_years") or {}
         self.coverage = Coverage(frozenset(coverage.get("venues", ())),
-                                 frozenset(coverage.get("years", ())), closed_world)
+                                 frozenset(coverage.get("years", ())), closed_world,
+                                 {venue: frozenset(years) for venue, years in listed.items()})
 
     @classmethod
     def open(cls, path: Path | str | None = None, *, encoder: Encoder | None = None,
@@ -88,7 +90,7 @@ class Verifier:
         for positions in unique.values():
             first = positions[0]
             result = decide(citations[first], candidates.get(first, []), self.venues,
-                            self.coverage, today=self.today)
+                            self.coverage, today=self.today, versions=self._versions)
             if self.online is not None and result.verdict in (NOT_FOUND, UNVERIFIABLE):
                 result = self._consult_online(result)
             for position in positions:
@@ -100,6 +102,9 @@ class Verifier:
                                      CitationResult(citation, UNVERIFIABLE, 0.5,
                                                     reason="linked entry could not be checked"))
         return [r for r in results if r is not None]
+
+    def _versions(self, record: Record) -> list[Record]:
+        return self.index.store.versions(record.work) if record.work else [record]
 
     def _consult_online(self, local: CitationResult) -> CitationResult:
         """Look a citation the index lacks up online; a failure keeps the local verdict.

@@ -45,12 +45,15 @@ def records(records_file: Path) -> list[dict[str, object]]:
 
 @pytest.fixture(scope="session")
 def index_dir(tmp_path_factory: pytest.TempPathFactory, records_file: Path) -> Path:
-    from citecheck.config import SourceSpec
+    from citecheck.config import COMPLETE_VENUE_YEARS, SourceSpec
     from citecheck.index.build import build_index
     from citecheck.index.encoders import get_encoder
 
     directory = tmp_path_factory.mktemp("index") / "small"
-    build_index(directory, [SourceSpec(records_file, "hallmark")], get_encoder())
+    # The slice stands in for accepted-paper lists: its venue-years are declared complete,
+    # so an invented paper of those venue-years is not_found.
+    build_index(directory, [SourceSpec(records_file, "hallmark", COMPLETE_VENUE_YEARS)],
+                get_encoder("all-MiniLM-L6-v2"))
     return directory
 
 

@@ -71,15 +71,24 @@ def test_invented_paper_is_not_found_with_suggestions(verifier: Verifier) -> Non
     assert all(0 <= s.score <= 1 for s in result.suggestions)
 
 
-def test_absence_from_an_index_not_declared_complete_is_tempered(
-        verifier: Verifier, index_dir: Path) -> None:
+def test_absence_where_the_index_lists_no_venue_year_completely_is_unverifiable(
+        records_file: Path, tmp_path: Path) -> None:
+    from citecheck.config import SourceSpec
+    from citecheck.index.build import build_index
+    from citecheck.index.encoders import get_encoder
+
+    # The same real records, but from a source that claims no complete coverage.
+    partial_dir = tmp_path / "partial"
+    build_index(partial_dir, [SourceSpec(records_file, "hallmark")], get_encoder("static"))
     invented = ("Maria Lindqvist and Tomasz Wren. Holographic Gradient Folding for Sparse "
                 "Mixture Routers. In ICML, 2022.")
-    partial = verifier.verify_reference(invented)
-    assert not verifier.closed_world
-    assert partial.confidence <= 0.75 and "not declared complete" in (partial.reason or "")
-    closed = Verifier.open(index_dir, closed_world=True).verify_reference(invented)
+    partial = Verifier.open(partial_dir)
+    result = partial.verify_reference(invented)
+    assert result.verdict == "unverifiable"
+    assert "no complete list of ICML" in (result.reason or "")
+    closed = Verifier.open(partial_dir, closed_world=True).verify_reference(invented)
     assert closed.verdict == "not_found" and closed.confidence > 0.9
+    partial.close()
 
 
 def test_future_year_is_flagged_even_for_a_real_title(verifier: Verifier, entry: dict) -> None:

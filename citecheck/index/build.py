@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from citecheck.config import SourceSpec
+from citecheck.config import COMPLETE_VENUE_YEARS, SourceSpec
 from citecheck.errors import SourceError
 from citecheck.index.encoders import Encoder
 from citecheck.index.manifest import Manifest, file_digest, load_manifest, source_digest
@@ -34,7 +34,7 @@ from citecheck.index.vectors import (
     vector_kind,
 )
 from citecheck.index.writer import StoreWriter, WriteStats
-from citecheck.records import normalize_text
+from citecheck.records import Record
 from citecheck.sources import ImportStats, read_records
 from citecheck.venues import default_venue_table
 
@@ -112,27 +112,53 @@ def index_coverage(store_path: Path) -> dict[str, list[Any]]:
     venues: set[str] = set()
     years: set[int] = set()
     for venue, has_arxiv, year_list in rows:
-        resolved = table.resolve(venue)
-        if resolved is not None:
-            venues.add(resolved.canonical)
-        elif venue:
-            venues.add(normalize_text(venue))
+        if venue:
+            venues.add(table.venue_key(venue))
         elif has_arxiv:
             venues.add("arXiv")
         years.update(int(y) for y in str(year_list or "").split(",") if y.strip().isdigit())
     return {"venues": sorted(venues), "years": sorted(years)}
 
 
+class CoverageCollector:
+    """The venue-years that sources declared complete list, gathered as records stream by.
+
+    A venue's accepted-paper list for a year holds every paper of it, so a citation of
+    that venue-year that the index lacks is fabricated; a hand-made .bib says nothing.
+    """
+
+    def __init__(self, existing: dict[str, list[int]] | None = None) -> None:
+        self.table = default_venue_table()
+        self.venue_years: dict[str, set[int]] = {
+            venue: set(years) for venue, years in (existing or {}).items()}
+
+    def watch(self, spec: SourceSpec, records: Iterator[Record]) -> Iterator[Record]:
+        if spec.coverage != COMPLETE_VENUE_YEARS:
+            yield from records
+            return
+        for record in records:
+            if record.venue and record.year:
+                self.venue_years.setdefault(self.table.venue_key(record.venue),
+                                            set()).add(record.year)
+            yield record
+
+    def to_dict(self) -> dict[str, list[int]]:
+        return {venue: sorted(years) for venue, years in sorted(self.venue_years.items())}
+
+
 def write_manifest(directory: Path, model: str, dimension: int, count: int,
                    sources: list[dict[str, Any]], vector_index: str,
-                   built_at: str | None = None, complete: bool = False) -> Manifest:
-    """Write ``manifest.json``; ``complete`` declares the index a closed world."""
+                   built_at: str | None = None, complete: bool = False,
+                   complete_venue_years: dict[str, list[int]] | None = None) -> Manifest:
+    """Write ``manifest.json``; ``complete`` declares the index a closed world, and
+    ``complete_venue_years`` the venue-years whose every paper it holds."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
     manifest = Manifest(
         model=model, dimension=dimension, count=count, sources=sources,
         files={name: file_digest(directory / name) for name in (STORE_FILE, VECTORS_FILE)},
         built_at=built_at or now, updated_at=now, vector_index=vector_index,
-        coverage={**index_coverage(directory / STORE_FILE), "complete": complete},
+        coverage={**index_coverage(directory / STORE_FILE), "complete": complete,
+                  "complete_venue_years": complete_venue_years or {}},
     )
     manifest.save(directory)
     return manifest
@@ -140,7 +166,8 @@ def write_manifest(directory: Path, model: str, dimension: int, count: int,
 
 def source_summary(spec: SourceSpec, stats: ImportStats, written: WriteStats) -> dict[str, Any]:
     return {
-        "path": str(spec.path), "format": spec.format, "sha256": source_digest(spec.path),
+        "path": str(spec.path), "format": spec.format, "coverage": spec.coverage,
+        "sha256": source_digest(spec.path),
         "records": stats.read, "skipped": stats.skipped, "skip_reasons": stats.reasons,
         **written.to_dict(),
     }
@@ -192,10 +219,12 @@ def _build_in(staging: Path, sources: list[SourceSpec], encoder: Encoder,
     writer = StoreWriter(staging / STORE_FILE, update_existing=False)
     spool = EmbeddingSpool(staging / SPOOL_FILE, encoder.dimension)
     summaries = []
+    coverage = CoverageCollector()
     try:
         for spec in sources:
             stats, written = ImportStats(), WriteStats()
-            for work in writer.write(read_records(spec.path, spec.format, stats), written):
+            records = coverage.watch(spec, read_records(spec.path, spec.format, stats))
+            for work in writer.write(records, written):
                 spool.append(work.rids, encoder.encode_batch(work.texts))
                 progress("read", len(spool.rids), None)
                 progress("embed", len(spool.rids), None)
@@ -208,7 +237,7 @@ def _build_in(staging: Path, sources: list[SourceSpec], encoder: Encoder,
         spool.close()
     vectors.save(staging / VECTORS_FILE)
     write_manifest(staging, encoder.name, encoder.dimension, count, summaries, vectors.kind,
-                   complete=complete)
+                   complete=complete, complete_venue_years=coverage.to_dict())
 
 
 def enable_search_on(writer: StoreWriter) -> None:

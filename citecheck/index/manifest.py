@@ -11,7 +11,7 @@ from typing import Any
 from citecheck.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 
 MANIFEST_FILE = "manifest.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: records carry provenance (ids) and their work (versions)
 
 
 @dataclass(slots=True)

@@ -143,7 +143,8 @@ def add_to_index(directory: Path, sources: list[SourceSpec], *, encoder: Encoder
             summary.manifest = write_manifest(
                 staging, encoder.name, encoder.dimension, count, manifest.sources + summaries,
                 vectors.kind, built_at=manifest.built_at,
-                complete=bool(manifest.coverage.get("complete")))
+                complete=bool(manifest.coverage.get("complete")),
+                complete_venue_years=manifest.coverage.get("complete_venue_years"))
     return summary
 
 
@@ -176,5 +177,6 @@ def remove_from_index(directory: Path, record_ids: list[str] | None = None, *,
                        or Path(str(entry.get("path"))).name != Path(source).name]
             summary.manifest = write_manifest(
                 staging, manifest.model, manifest.dimension, count, sources, vectors.kind,
-                built_at=manifest.built_at, complete=bool(manifest.coverage.get("complete")))
+                built_at=manifest.built_at, complete=bool(manifest.coverage.get("complete")),
+                complete_venue_years=manifest.coverage.get("complete_venue_years"))
     return summary

@@ -11,11 +11,12 @@ from pathlib import Path
 
 from citecheck.index.store import SQL_CHUNK
 from citecheck.index.vectors import embedding_text
-from citecheck.records import Record
+from citecheck.records import Record, normalize_text
+from citecheck.venues import default_venue_table
 
 WRITE_BATCH = 2000
 _ROW_FIELDS = ("rid", "id", "title", "authors", "family_names", "year", "venue", "doi", "arxiv",
-               "url", "type", "source", "content_hash")
+               "url", "type", "source", "content_hash", "ids", "work")
 # Fields whose change alters nothing the encoder sees: the row is updated, the vector kept.
 _COMPARED = ("title", "authors", "year", "venue", "doi", "arxiv", "url", "type")
 
@@ -52,8 +53,34 @@ def _row(rid: int, record: Record) -> dict[str, object]:
         "family_names": " ".join(families), "year": record.year, "venue": record.venue,
         "doi": record.doi, "arxiv": record.arxiv, "url": record.url, "type": record.type,
         "source": record.source, "content_hash": record.content_hash(),
+        "ids": json.dumps(record.ids or [record.id], ensure_ascii=False),
+        "work": record.work or record.id,
         "_text": embedding_text(record.title, families),
     }
+
+
+def _version_of(venue: object, year: object) -> tuple[str, object]:
+    """What tells two versions of a work apart: the canonical venue and the year."""
+    text = str(venue or "")
+    resolved = default_venue_table().resolve(text)
+    return (resolved.canonical if resolved else normalize_text(text)), year
+
+
+def same_version(record: Record, stored: dict[str, object]) -> bool:
+    """A record from another source that is the stored version, not another version."""
+    venue, year = _version_of(record.venue, record.year)
+    stored_venue, stored_year = _version_of(stored["venue"], stored["year"])
+    return (venue == stored_venue or not venue or not stored_venue) and (
+        year == stored_year or year is None or stored_year is None)
+
+
+def _merge_into(row: dict[str, object], record: Record) -> None:
+    """Add a duplicate's ids (and identifiers the row lacks) to a stored row."""
+    ids = json.loads(str(row["ids"] or "[]"))
+    row["ids"] = json.dumps(list(dict.fromkeys([*ids, record.id, *record.ids])),
+                            ensure_ascii=False)
+    row["doi"] = row["doi"] or record.doi
+    row["arxiv"] = row["arxiv"] or record.arxiv
 
 
 class StoreWriter:
@@ -97,39 +124,55 @@ class StoreWriter:
                                      list({record.id for record in batch})))
         stored = self._stored_rows({int(rid) for rid in known.values()})  # type: ignore[call-overload]
         work = EmbedWork()
-        inserts: list[tuple[object, ...]] = []
+        pending: dict[int, dict[str, object]] = {}
+        merged: dict[int, dict[str, object]] = {}
         key_rows: list[tuple[str, int]] = []
-        seen: set[str] = set()
+        batch_keys: dict[str, int] = {}
         for record, keys in zip(batch, keys_of, strict=True):
-            if seen.intersection(keys):
-                stats.duplicates += 1
-                continue
-            seen.update(keys)
-            hit = next((int(known[k]) for k in keys if k in known), None)  # type: ignore[call-overload]
+            hit = next((batch_keys[k] for k in keys if k in batch_keys), None)
             if hit is None:
-                record.id = self._unique_id(record.id, taken_ids)
-                taken_ids.add(record.id)
-                row = _row(self.next_rid, record)
-                self.next_rid += 1
-                inserts.append(tuple(row[name] for name in _ROW_FIELDS))
-                key_rows.extend((key, self.next_rid - 1) for key in keys)
-                work.rids.append(self.next_rid - 1)
-                work.texts.append(str(row["_text"]))
-                stats.added += 1
-            elif not self.update_existing:
-                stats.duplicates += 1
-            else:
+                hit = next((int(known[k]) for k in keys if k in known), None)  # type: ignore[call-overload]
+            if hit is not None and self.update_existing and hit in stored:
                 self._update(hit, record, keys, stored[hit], work, stats)
+                continue
+            if hit is not None:
+                existing = pending.get(hit) or merged.get(hit) or stored[hit]
+                if same_version(record, existing):
+                    # One version of one work from two sources: one row with both ids.
+                    _merge_into(existing, record)
+                    if hit not in pending:
+                        merged[hit] = existing
+                    key_rows.extend((key, hit) for key in keys)
+                    batch_keys.update((key, hit) for key in keys)
+                    stats.duplicates += 1
+                    continue
+                record.work = str(existing["work"])  # another version of a known work
+            record.id = self._unique_id(record.id, taken_ids)
+            taken_ids.add(record.id)
+            record.ids = list(dict.fromkeys([record.id, *record.ids]))
+            rid = self.next_rid
+            self.next_rid += 1
+            row = _row(rid, record)
+            pending[rid] = row
+            key_rows.extend((key, rid) for key in keys)
+            batch_keys.update((key, rid) for key in keys)
+            work.rids.append(rid)
+            work.texts.append(str(row["_text"]))
+            stats.added += 1
         self.conn.executemany(
             f"INSERT INTO records ({', '.join(_ROW_FIELDS)}) "
-            f"VALUES ({', '.join('?' * len(_ROW_FIELDS))})", inserts)
+            f"VALUES ({', '.join('?' * len(_ROW_FIELDS))})",
+            [tuple(row[name] for name in _ROW_FIELDS) for row in pending.values()])
+        self.conn.executemany(
+            "UPDATE records SET ids = ?, doi = ?, arxiv = ? WHERE rid = ?",
+            [(row["ids"], row["doi"], row["arxiv"], rid) for rid, row in merged.items()])
         self.conn.executemany("INSERT OR IGNORE INTO keys (key, rid) VALUES (?, ?)", key_rows)
         return work
 
     def _stored_rows(self, rids: set[int]) -> dict[int, dict[str, object]]:
-        if not self.update_existing or not rids:
+        if not rids:
             return {}
-        columns = ("rid", "content_hash", *_COMPARED)
+        columns = ("rid", "content_hash", *_COMPARED, "ids", "work")
         rows: dict[int, dict[str, object]] = {}
         rid_list = sorted(rids)
         for start in range(0, len(rid_list), SQL_CHUNK):
@@ -146,8 +189,9 @@ class StoreWriter:
         if all(row[name] == old[name] for name in _COMPARED):
             stats.unchanged += 1
             return
-        # The stored id stays: other tools may refer to the record by it.
-        changes = [name for name in _ROW_FIELDS if name not in ("rid", "id")]
+        # The stored id stays: other tools may refer to the record by it; so do its
+        # provenance and its work.
+        changes = [name for name in _ROW_FIELDS if name not in ("rid", "id", "ids", "work")]
         self.conn.execute(
             f"UPDATE records SET {', '.join(f'{name} = ?' for name in changes)} WHERE rid = ?",
             [*(row[name] for name in changes), rid])

@@ -1,0 +1,200 @@
+"""The open world: versions of one work, coverage as data, venue names, severity of slips."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from citecheck import Verifier
+from citecheck.config import COMPLETE_VENUE_YEARS, SourceSpec
+from citecheck.index.build import build_index
+from citecheck.index.encoders import get_encoder
+from citecheck.index.manifest import load_manifest
+
+from conftest import FIXTURES, run_cli
+
+CORPUS = FIXTURES / "corpus"
+# Real records: accepted-paper lists (ICML 2021, AAAI 2021, ACM MM 2024) and two ACL
+# Anthology volumes, declared complete; arXiv listings, which are not.
+ACCEPTED = CORPUS / "accepted.jsonl"
+ARXIV = CORPUS / "arxiv_listing.jsonl"
+
+
+@pytest.fixture(scope="module")
+def open_world_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("open-world") / "index"
+    build_index(directory, [SourceSpec(ACCEPTED, "jsonl", COMPLETE_VENUE_YEARS),
+                            SourceSpec(ARXIV, "jsonl")], get_encoder("static"))
+    return directory
+
+
+@pytest.fixture(scope="module")
+def verifier(open_world_index: Path):  # type: ignore[no-untyped-def]
+    opened = Verifier.open(open_world_index)
+    yield opened
+    opened.close()
+
+
+def test_coverage_lists_the_complete_venue_years_of_complete_sources(open_world_index: Path) -> None:
+    coverage = load_manifest(open_world_index).coverage
+    assert coverage["complete_venue_years"]["ICML"] == [2021]
+    assert coverage["complete_venue_years"]["AAAI"] == [2021]
+    assert coverage["complete_venue_years"]["ACL"] == [2023]
+    assert "arXiv" not in coverage["complete_venue_years"]
+
+
+def test_preprint_and_published_version_are_one_work_with_provenance(verifier: Verifier) -> None:
+    store = verifier.index.store
+    published = store.by_id("paperlists:aaai2021:07926")
+    assert published is not None
+    versions = store.versions(published.work or "")
+    assert {v.id for v in versions} == {"paperlists:aaai2021:07926", "arxiv:2510.20165"}
+    assert {v.work for v in versions} == {published.work}
+
+
+def test_duplicate_from_a_second_source_keeps_both_ids(tmp_path: Path) -> None:
+    copy = tmp_path / "copy.jsonl"
+    record = json.loads(ACCEPTED.read_text(encoding="utf-8").splitlines()[2])
+    record["id"] = "mirror:fractal"
+    copy.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    directory = tmp_path / "index"
+    build_index(directory, [SourceSpec(ACCEPTED, "jsonl"), SourceSpec(copy, "jsonl")],
+                get_encoder("static"))
+    opened = Verifier.open(directory)
+    merged = opened.index.store.by_id("paperlists:icml2021:site_e4f11e1a0a")
+    opened.close()
+    assert merged is not None and merged.ids == ["paperlists:icml2021:site_e4f11e1a0a",
+                                                 "mirror:fractal"]
+
+
+def test_published_venue_is_verified_when_the_index_holds_the_published_version(
+        verifier: Verifier) -> None:
+    result = verifier.verify_reference(
+        "Insu Jeon, Wonkwang Lee, Myeongjang Pyeon, and Gunhee Kim. IB-GAN: Disentangled "
+        "Representation Learning with Information Bottleneck Generative Adversarial Networks. "
+        "In AAAI, 2021.")
+    assert result.verdict == "verified"
+    assert result.warnings == []
+
+
+def test_citing_arxiv_for_a_published_work_is_a_warning_not_a_mismatch(verifier: Verifier) -> None:
+    result = verifier.verify_reference(
+        "Muxin Pu, Mei Kuan Lim, and Chun Yong Chong. Siformer: Feature-isolated Transformer "
+        "for Efficient Skeleton-based Sign Language Recognition. arXiv preprint "
+        "arXiv:2503.20436, 2025.")
+    assert result.verdict == "verified"
+    assert [w.field for w in result.warnings] == ["venue"]
+    assert "ACM MM" in result.warnings[0].expected
+
+
+def test_year_between_the_years_of_two_versions_is_a_warning(verifier: Verifier) -> None:
+    result = verifier.verify_reference(
+        "Muxin Pu, Mei Kuan Lim, and Chun Yong Chong. Siformer: Feature-isolated Transformer "
+        "for Efficient Skeleton-based Sign Language Recognition. In ACM Multimedia, 2025.")
+    assert result.verdict == "verified"
+    assert [w.field for w in result.warnings] == ["year"]
+
+
+def test_venue_of_a_preprint_only_work_is_unverifiable_outside_complete_coverage(
+        verifier: Verifier) -> None:
+    result = verifier.verify_reference(
+        "Moreno D'Incà, Elia Peruzzo, Xingqian Xu, Humphrey Shi, Nicu Sebe, and Massimiliano "
+        "Mancini. Safe Vision-Language Models via Unsafe Weights Manipulation. In CVPR, 2025.")
+    assert result.verdict == "unverifiable"
+    assert result.record is not None and result.record.arxiv == "2503.11742"
+    assert "preprint" in (result.reason or "")
+
+
+def test_venue_of_a_preprint_only_work_is_a_mismatch_inside_complete_coverage(
+        verifier: Verifier) -> None:
+    result = verifier.verify_reference(
+        "Moreno D'Incà, Elia Peruzzo, Xingqian Xu, Humphrey Shi, Nicu Sebe, and Massimiliano "
+        "Mancini. Safe Vision-Language Models via Unsafe Weights Manipulation. In ICML, 2021.")
+    assert result.verdict == "mismatch"
+    assert "venue" in [m.field for m in result.mismatches]
+
+
+def test_miss_inside_a_complete_venue_year_is_not_found_with_full_confidence(
+        verifier: Verifier) -> None:
+    result = verifier.verify_reference(
+        "Naman Agarwal and Cyril Zhang. Fractal Curricula for Robust Policy Gradient Methods. "
+        "In ICML, 2021.")
+    assert result.verdict == "not_found"
+    assert result.confidence >= 0.9
+
+
+def test_miss_outside_complete_coverage_is_unverifiable_and_names_what_is_lacking(
+        verifier: Verifier) -> None:
+    result = verifier.verify_reference(
+        "Naman Agarwal and Cyril Zhang. Fractal Curricula for Robust Policy Gradient Methods. "
+        "In ICML, 2022.")
+    assert result.verdict == "unverifiable"
+    assert "ICML" in (result.reason or "") and "2021" in (result.reason or "")
+
+
+@pytest.mark.parametrize("venue", [
+    "Proceedings of the 38th International Conference on Machine Learning, PMLR 139",
+    "Proc. ICML",
+    "ICML 2021",
+    "International Conference on Machine Learning",
+])
+def test_venue_names_across_sources_resolve_to_one_venue(verifier: Verifier, venue: str) -> None:
+    result = verifier.verify_reference(
+        f"Alec Radford, Jong Wook Kim, Chris Hallacy, et al. Learning Transferable Visual Models "
+        f"From Natural Language Supervision. In {venue}, 2021.")
+    assert result.verdict == "verified", result.mismatches
+
+
+def test_acl_volume_title_and_short_name_are_the_same_venue(verifier: Verifier) -> None:
+    result = verifier.verify_reference(
+        "Yajiao Liu, Xin Jiang, Yichun Yin, Yasheng Wang, Fei Mi, Qun Liu, Xiang Wan, and "
+        "Benyou Wang. 2023. One Cannot Stand for Everyone! Leveraging Multiple User Simulators "
+        "to train Task-oriented Dialogue Systems. In ACL 2023.")
+    assert result.verdict == "verified", result.mismatches
+
+
+@pytest.mark.parametrize("title", [
+    "Meta Learning Bidirectional Update Rules",
+    "MetaLearning Bidirectional Update Rules",
+    "{M}eta-{L}earning {B}idirectional {U}pdate {R}ules",
+    "META-LEARNING BIDIRECTIONAL UPDATE RULES",
+])
+def test_typographic_variants_of_a_title_are_the_same_title(verifier: Verifier, title: str) -> None:
+    result = verifier.verify_reference(
+        f"Mark Sandler, Max Vladymyrov, Andrey Zhmoginov, Nolan Miller, Tom Madams, Andrew "
+        f"Jackson, and Blaise Agüera y Arcas. {title}. In ICML, 2021.")
+    assert result.verdict == "verified", result.mismatches
+
+
+def test_added_words_make_a_title_mismatch_of_a_real_work(verifier: Verifier) -> None:
+    result = verifier.verify_reference(
+        "Naman Agarwal, Surbhi Goel, and Cyril Zhang. Acceleration via Fractal Learning Rate "
+        "Schedules for Large Language Models. In ICML, 2021.")
+    assert result.verdict == "mismatch"
+    assert "title" in [m.field for m in result.mismatches]
+
+
+def test_middle_name_present_in_the_citation_only_is_no_error(verifier: Verifier) -> None:
+    result = verifier.verify_reference(
+        "Alexander Quinn Nichol and Prafulla Dhariwal. Improved Denoising Diffusion "
+        "Probabilistic Models. In ICML, 2021.")
+    assert result.verdict == "verified"
+    assert result.warnings == []
+
+
+def test_report_shows_provenance_and_warnings_in_json(open_world_index: Path, tmp_path: Path) -> None:
+    answer = tmp_path / "answer.md"
+    answer.write_text(
+        "References\n\n1. Muxin Pu, Mei Kuan Lim, and Chun Yong Chong. Siformer: Feature-isolated "
+        "Transformer for Efficient Skeleton-based Sign Language Recognition. arXiv preprint "
+        "arXiv:2503.20436, 2025.\n", encoding="utf-8")
+    completed = run_cli(str(answer), "--index", str(open_world_index), "--format", "json")
+    assert completed.returncode == 0, completed.stderr
+    citation = json.loads(completed.stdout)["citations"][0]
+    assert citation["warnings"][0]["field"] == "venue"
+    assert "arxiv:2503.20436" in citation["record"]["provenance"] or \
+        "paperlists:acmmm2024:12hscviLrW" in citation["record"]["provenance"]
+    strict = run_cli(str(answer), "--index", str(open_world_index), "--strict")
+    assert strict.returncode == 1
