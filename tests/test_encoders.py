@@ -242,3 +242,12 @@ def test_an_index_built_with_an_encoder_records_it_and_reopens_with_it(name: str
         assert title in [index.store.get([rid])[rid].title for rid, _ in hits]
     finally:
         index.close()
+
+
+@pytest.mark.slow
+def test_static_sums_of_a_large_batch_equal_those_of_small_batches() -> None:
+    # Large batches go through a scipy sparse product, small ones through numpy alone.
+    encoder = get_encoder("static")
+    texts = _words(7, 300) + TITLES
+    small = np.vstack([encoder.encode_batch(texts[start:start + 50]) for start in range(0, len(texts), 50)])
+    np.testing.assert_allclose(encoder.encode_batch(texts), small, rtol=1e-5, atol=1e-6)

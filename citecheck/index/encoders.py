@@ -23,6 +23,10 @@ DISTILLED_ENCODER = "distilled-MiniLM-L6-v2"
 WORD_CACHE_SIZE = 500_000
 # BERT's special tokens say nothing about a text: they add nothing to a static sum.
 SPECIAL_TOKENS = ("[CLS]", "[SEP]", "[PAD]", "[UNK]", "[MASK]")
+# From this many texts a static encoder sums token rows with a scipy sparse product
+# (~13 k texts/s against ~3 k gathering rows with numpy, 2 busy cores); below it, numpy
+# alone: importing scipy.sparse takes ~1 s, most of a CLI run's budget.
+SPARSE_FROM = 256
 
 
 @runtime_checkable
@@ -172,21 +176,37 @@ class StaticEncoder:
         return [encoding.ids for encoding in self.tokenizer.encode_batch(words, add_special_tokens=False)]
 
     def encode_batch(self, texts: list[str]) -> np.ndarray:
-        from scipy.sparse import csr_matrix
-
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         ids, lengths = self.words.token_ids(texts)
-        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=indptr[1:])
-        # Summing token rows as a sparse (texts x vocabulary) product avoids
-        # materialising one row per token.
-        counts = csr_matrix((np.ones(len(ids), dtype=np.float32), np.asarray(ids, dtype=np.int64),
-                             indptr), shape=(len(texts), self.table.shape[0]))
-        out = np.asarray(counts @ self.table, dtype=np.float32)
+        out = (_sum_rows_sparse if len(texts) >= SPARSE_FROM else _sum_rows_dense)(
+            self.table, np.asarray(ids, dtype=np.int64), np.asarray(lengths, dtype=np.int64))
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return out / norms
+
+
+def _sum_rows_sparse(table: np.ndarray, ids: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Each text's token rows summed as a sparse (texts x vocabulary) product: ~5x the dense way."""
+    from scipy.sparse import csr_matrix
+
+    indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    counts = csr_matrix((np.ones(len(ids), dtype=np.float32), ids, indptr),
+                        shape=(len(lengths), table.shape[0]))
+    return np.asarray(counts @ table, dtype=np.float32)
+
+
+def _sum_rows_dense(table: np.ndarray, ids: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Each text's token rows summed by gathering them: no scipy import for a few texts."""
+    out = np.zeros((len(lengths), table.shape[1]), dtype=np.float32)
+    filled = np.flatnonzero(lengths)
+    if len(filled):
+        offsets = np.zeros(len(lengths), dtype=np.int64)
+        np.cumsum(lengths[:-1], out=offsets[1:])
+        # Texts without tokens stay zero (reduceat would copy a neighbour's row for them).
+        out[filled] = np.add.reduceat(table[ids], offsets[filled], axis=0)
+    return out
 
 
 def _input_embedding_table(model_dir: Path) -> np.ndarray:

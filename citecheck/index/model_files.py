@@ -46,6 +46,7 @@ def cached_file(filename: str, derive: Callable[[Path], None]) -> Path:
         os.close(handle)
         try:
             derive(Path(temporary))
+            os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide the model from other users
             os.replace(temporary, target)
         finally:
             if os.path.exists(temporary):
