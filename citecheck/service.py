@@ -194,6 +194,8 @@ class RequestGuard:
             await self._refuse(scope, receive, send, 408, "the request body did not arrive within "
                                f"{self.limits.body_timeout:g} s")
             return
+        except _Disconnected:
+            return  # nobody to answer
         if body is None:
             await self._refuse(scope, receive, send, 413, f"request body is over the {limit}-byte "
                                "limit")
@@ -221,7 +223,7 @@ class RequestGuard:
         while more:
             message = await receive()
             if message["type"] == "http.disconnect":
-                break
+                raise _Disconnected
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
@@ -235,6 +237,10 @@ class RequestGuard:
                       detail: str) -> None:
         # The rest of the body is never read, so the connection cannot be reused.
         await _error(status, detail, {"Connection": "close"})(scope, receive, send)
+
+
+class _Disconnected(Exception):
+    """The client went away before its body arrived."""
 
 
 class WorkerPool:

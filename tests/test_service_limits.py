@@ -34,6 +34,7 @@ from tests.conftest import ROOT, VALID_ENTRIES
 REAL = ("Ahmed Abbas and Paul Swoboda. Combinatorial Optimization for Panoptic Segmentation: "
         "A Fully Differentiable Approach. In NeurIPS, 2021.")
 GATE = "GATED"
+EXPLODE = "EXPLODE"
 
 
 class GatedVerifier(Verifier):
@@ -42,8 +43,10 @@ class GatedVerifier(Verifier):
     gate = threading.Event()
 
     def verify_extracted(self, extracted: list[list[Citation]]) -> list[Report]:
-        if any(c.text.startswith(GATE) or GATE in c.text for cs in extracted for c in cs):
+        if any(GATE in c.text for cs in extracted for c in cs):
             self.gate.wait(timeout=60)
+        if any(EXPLODE in c.text for cs in extracted for c in cs):
+            raise RuntimeError("exploded\n  File secret.py, line 1")
         return super().verify_extracted(extracted)
 
 
@@ -137,6 +140,19 @@ def test_malformed_batch_body_gets_422(server: Server, body: bytes) -> None:
     response = post_raw(server, body, "/verify/batch")
     assert response.status_code == 422
     assert "detail" in response.json()
+
+
+def test_unexpected_failure_is_a_json_500_with_one_log_line(
+        server: Server, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.ERROR, logger="citecheck.service"):
+        response = httpx.post(f"{server.url}/verify", json={"text": f"{EXPLODE} {REAL}"},
+                              timeout=30)
+    assert response.status_code == 500
+    assert response.json() == {"detail": "internal error; the service log has one line about it"}
+    assert "secret.py" not in response.text
+    [record] = [r for r in caplog.records if r.name == "citecheck.service"]
+    assert record.getMessage() == "internal error on POST /verify: RuntimeError: exploded"
+    assert record.exc_info is None
 
 
 def test_full_pool_answers_429_while_health_still_answers(server: Server,
