@@ -2,9 +2,10 @@
 
 The corpus is the first N records of a real dump when one is under ../shared/data
 (DBLP XML, the arXiv snapshot, OpenAlex or Crossref files, ACL Anthology XML: see
-``find_real_dump``) or given with ``--dump``. Otherwise it is synthetic, and the
-script says so: titles, names, venues and years sampled and recombined from the real
-fields of hallmark/*.jsonl (VALID entries) and the AnyStyle XML.
+``find_real_dump``) or given with ``--dump``; otherwise the real 340 k-record corpus of
+../shared/data/corpus (the default index's), topped up above its size with synthetic
+records (titles, names, venues and years recombined from real fields), labelled as such.
+The encoder is the default index's unless --encoder names another.
 Every figure is compared with the naive baseline, a rapidfuzz scan over all titles.
 Each size runs in its own subprocess so peak-RSS figures stay separate.
 
@@ -14,6 +15,7 @@ Each size runs in its own subprocess so peak-RSS figures stay separate.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import re
@@ -152,8 +154,38 @@ def dump_records(dump: Path, count: int) -> Iterator[dict[str, Any]]:
             yield record.to_dict()
 
 
+def real_corpus_files(root: Path = SHARED) -> list[Path]:
+    """The real corpus the default index is built from (../shared/data/corpus/*.jsonl.gz)."""
+    return sorted((root / "corpus").glob("*.jsonl.gz"))
+
+
+def real_corpus_records(files: list[Path]) -> Iterator[dict[str, Any]]:
+    from citecheck.sources import ImportStats, read_records
+
+    for path in files:
+        for record in read_records(path, "jsonl", ImportStats()):
+            yield record.to_dict()
+
+
 def corpus_records(count: int, dump: Path | None, seed: int = 0) -> Iterator[dict[str, Any]]:
-    return dump_records(dump, count) if dump else synthetic_records(count, seed)
+    """A real dump, else the real corpus topped up with synthetic records, else synthetic."""
+    if dump:
+        return dump_records(dump, count)
+    files = real_corpus_files()
+    if files:
+        # Real records first; synthetic ones only beyond the corpus's 340 k.
+        return itertools.islice(itertools.chain(real_corpus_records(files),
+                                                synthetic_records(count, seed)), count)
+    return synthetic_records(count, seed)
+
+
+def corpus_label(size: int, dump: Path | None) -> str:
+    if dump:
+        return f"real dump {dump}"
+    if real_corpus_files():
+        return (f"real corpus ../shared/data/corpus (the first {size:,} records; beyond its "
+                f"339,656 records, synthetic ones recombined from real fields)")
+    return "synthetic, recombined from real HALLMARK + AnyStyle fields"
 
 
 def _initials(name: str) -> str:
@@ -281,8 +313,7 @@ def measure_citecheck(size: int, encoder_name: str, workdir: Path, queries: int,
     build_s = time.perf_counter() - started
     result: dict[str, Any] = {
         "size": size, "records": manifest.count, "encoder": manifest.model,
-        "corpus": f"real dump {dump}" if dump else
-                  "synthetic, recombined from real HALLMARK + AnyStyle fields",
+        "corpus": corpus_label(size, dump),
         "vector_index": manifest.vector_index,
         "build_s": build_s, "build_rate": manifest.count / build_s,
         "peak_rss_build_mb": peak_rss_mb(), "rss_before_build_mb": rss_before,
@@ -464,9 +495,9 @@ def report(ours: dict[str, Any], baseline: dict[str, Any]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="100000,1000000")
-    parser.add_argument("--encoder", default="static",
-                        help="static (fast, default here) or minilm (~110 records/s)")
+    parser.add_argument("--sizes", default="339656,1000000")
+    parser.add_argument("--encoder", default=None,
+                        help="encoder name (default: the default index's, data/default_index.json)")
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--compare-encoders", action="store_true",
@@ -477,6 +508,10 @@ def main() -> None:
     parser.add_argument("--child", choices=["citecheck", "baseline"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.encoder is None:
+        from citecheck.config import default_encoder_name
+
+        args.encoder = default_encoder_name()
     if args.compare_encoders:
         compare_encoders(["static", "minilm"])
         return
@@ -487,8 +522,7 @@ def main() -> None:
         print(json.dumps(measure))
         return
     args.dump = args.dump or find_real_dump()
-    print(f"corpus: {f'real dump {args.dump}' if args.dump else 'no real dump under ' + str(SHARED)}"
-          f"{'' if args.dump else '; synthetic records recombined from real fields'}", flush=True)
+    print(f"corpus: {corpus_label(max(sizes), args.dump)}", flush=True)
     with tempfile.TemporaryDirectory(prefix="citecheck-scale-") as tmp:
         args.workdir = args.workdir or Path(tmp)
         for size in sizes:

@@ -92,6 +92,7 @@ class StoreWriter:
         self.update_existing = update_existing
         self.next_rid = int(self.conn.execute(
             "SELECT coalesce(max(rid), -1) + 1 FROM records").fetchone()[0])
+        self._last_suffix: dict[str, int] = {}
 
     def _lookup(self, sql: str, values: list[str]) -> dict[str, object]:
         found: dict[str, object] = {}
@@ -101,12 +102,16 @@ class StoreWriter:
         return found
 
     def _unique_id(self, record_id: str, taken: set[str]) -> str:
-        # Distinct works may share a citation key across sources: keep ids unique.
-        candidate, suffix = record_id, 1
+        # Distinct works may share a citation key across sources: keep ids unique. Some
+        # sources give thousands of records one id (CVPR's in paperlists), so the search
+        # for a free suffix resumes where the last one for that id stopped.
+        suffix = self._last_suffix.get(record_id, 1)
+        candidate = record_id if suffix == 1 else f"{record_id}~{suffix}"
         while candidate in taken or self.conn.execute(
                 "SELECT 1 FROM records WHERE id = ?", [candidate]).fetchone():
             suffix += 1
             candidate = f"{record_id}~{suffix}"
+        self._last_suffix[record_id] = suffix
         return candidate
 
     def write(self, records: Iterable[Record], stats: WriteStats) -> Iterator[EmbedWork]:
