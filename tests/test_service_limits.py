@@ -18,6 +18,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("fastapi")
 import uvicorn
@@ -28,7 +30,13 @@ from citecheck.extract import Citation
 from citecheck.index.build import build_index
 from citecheck.index.encoders import STATIC_ENCODER, get_encoder
 from citecheck.report import Report
-from citecheck.service import ServiceLimits, bind_warning, create_app, server_config
+from citecheck.service import (
+    ServiceLimits,
+    bind_warning,
+    create_app,
+    server_config,
+    strict_json_problem,
+)
 from tests.conftest import ROOT, VALID_ENTRIES
 
 REAL = ("Ahmed Abbas and Paul Swoboda. Combinatorial Optimization for Panoptic Segmentation: "
@@ -153,6 +161,52 @@ def test_unexpected_failure_is_a_json_500_with_one_log_line(
     [record] = [r for r in caplog.records if r.name == "citecheck.service"]
     assert record.getMessage() == "internal error on POST /verify: RuntimeError: exploded"
     assert record.exc_info is None
+
+
+TEXTS = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=30) | \
+    st.sampled_from(["\ud800", "Lee (2020) \udfff", "\udbff\udc00"])
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.floats() | st.integers() | TEXTS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXTS, inner, max_size=4),
+    max_leaves=12)
+
+
+def unsafe(value: object) -> bool:
+    """Whether a JSON value holds NaN, an infinity or a string that is not valid text."""
+    if isinstance(value, float):
+        return value != value or value in (float("inf"), float("-inf"))
+    if isinstance(value, str):
+        return any(0xD800 <= ord(char) <= 0xDFFF for char in value)
+    if isinstance(value, dict):
+        return any(unsafe(k) or unsafe(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(unsafe(item) for item in value)
+    return False
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=300))
+def test_strict_json_check_never_raises_on_any_bytes(body: bytes) -> None:
+    assert isinstance(strict_json_problem(body), str)
+
+
+@settings(max_examples=200, deadline=None)
+@given(JSON_VALUES)
+def test_strict_json_check_refuses_exactly_nan_infinity_and_surrogates(value: object) -> None:
+    # Python writes NaN, Infinity and lone surrogates (as \\udxxx escapes) without complaint;
+    # a surrogate pair written as two escapes reads back as one character, which is text.
+    body = json.dumps(value).encode("ascii")
+    assert bool(strict_json_problem(body)) == unsafe(json.loads(body))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.one_of(st.binary(max_size=200), JSON_VALUES.map(lambda v: json.dumps(v).encode()),
+                      st.fixed_dictionaries({"text": JSON_VALUES}).map(
+                          lambda v: json.dumps(v).encode())))
+def test_any_body_gets_a_json_answer_below_500(server: Server, body: bytes) -> None:
+    response = post_raw(server, body)
+    assert response.status_code < 500
+    assert isinstance(response.json(), dict | list)
 
 
 def test_full_pool_answers_429_while_health_still_answers(server: Server,
