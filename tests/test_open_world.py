@@ -198,3 +198,28 @@ def test_report_shows_provenance_and_warnings_in_json(open_world_index: Path, tm
         "paperlists:acmmm2024:12hscviLrW" in citation["record"]["provenance"]
     strict = run_cli(str(answer), "--index", str(open_world_index), "--strict")
     assert strict.returncode == 1
+
+
+def test_a_venue_year_with_a_fraction_of_the_usual_papers_is_not_declared_complete() -> None:
+    from citecheck.index.build import CoverageCollector
+    from citecheck.records import Record
+
+    # The ACL Anthology copy holds ~1,000 ACL papers a year, but for 2025 only a workshop
+    # volume "at ACL": calling ACL 2025 complete would accuse every real ACL 2025 paper.
+    records = [Record(id=f"r{year}-{n}", title=f"Paper {n}", year=year, venue="ACL")
+               for year in (2022, 2023, 2024) for n in range(100)]
+    records += [Record(id=f"w{n}", title=f"Workshop paper {n}", year=2025,
+                       venue="Proceedings of the Joint ACL - ISO Workshop") for n in range(9)]
+    collector = CoverageCollector()
+    list(collector.watch(SourceSpec(ACCEPTED, "jsonl", COMPLETE_VENUE_YEARS), iter(records)))
+    assert collector.to_dict()["ACL"] == [2022, 2023, 2024]
+
+
+def test_sources_without_a_coverage_claim_add_no_complete_venue_years() -> None:
+    from citecheck.index.build import CoverageCollector
+    from citecheck.records import Record
+
+    collector = CoverageCollector()
+    records = [Record(id="a", title="A paper", year=2021, venue="ICML 2021")]
+    list(collector.watch(SourceSpec(ARXIV, "jsonl"), iter(records)))
+    assert collector.to_dict() == {}

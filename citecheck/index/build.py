@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import statistics
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +44,9 @@ Progress = Callable[[str, int, int | None], None]
 """progress(stage, done, total): called as records are read and embedded."""
 
 SPOOL_FILE = "embeddings.spool"
+# A venue-year is listed completely only if it holds at least this share of the venue's
+# median year (see CoverageCollector.to_dict).
+MIN_SHARE_OF_TYPICAL_YEAR = 0.25
 SPOOL_CHUNK = 50_000
 
 
@@ -129,8 +134,9 @@ class CoverageCollector:
 
     def __init__(self, existing: dict[str, list[int]] | None = None) -> None:
         self.table = default_venue_table()
-        self.venue_years: dict[str, set[int]] = {
-            venue: set(years) for venue, years in (existing or {}).items()}
+        self.counts: dict[str, Counter[int]] = {}
+        self.kept: dict[str, set[int]] = {venue: set(years)
+                                          for venue, years in (existing or {}).items()}
 
     def watch(self, spec: SourceSpec, records: Iterator[Record]) -> Iterator[Record]:
         if spec.coverage != COMPLETE_VENUE_YEARS:
@@ -138,12 +144,26 @@ class CoverageCollector:
             return
         for record in records:
             if record.venue and record.year:
-                self.venue_years.setdefault(self.table.venue_key(record.venue),
-                                            set()).add(record.year)
+                venue = self.table.venue_key(record.venue)
+                self.counts.setdefault(venue, Counter())[record.year] += 1
             yield record
 
     def to_dict(self) -> dict[str, list[int]]:
-        return {venue: sorted(years) for venue, years in sorted(self.venue_years.items())}
+        """Complete venue-years, leaving out years with a fraction of the venue's usual count.
+
+        A proceedings volume found under a venue's name (a workshop held at ACL 2025) is
+        not that venue's list for the year: the ACL Anthology copy has 9 such "ACL 2025"
+        papers and ~1,000 a year otherwise. Declaring ACL 2025 complete would call every
+        real ACL 2025 paper fabricated, so a year counts only with at least
+        MIN_SHARE_OF_TYPICAL_YEAR of the venue's median year.
+        """
+        listed = {venue: set(years) for venue, years in self.kept.items()}
+        for venue, counts in self.counts.items():
+            typical = statistics.median(counts.values())
+            listed.setdefault(venue, set()).update(
+                year for year, count in counts.items()
+                if count >= MIN_SHARE_OF_TYPICAL_YEAR * typical)
+        return {venue: sorted(years) for venue, years in sorted(listed.items()) if years}
 
 
 def write_manifest(directory: Path, model: str, dimension: int, count: int,
