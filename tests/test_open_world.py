@@ -223,3 +223,10 @@ def test_sources_without_a_coverage_claim_add_no_complete_venue_years() -> None:
     records = [Record(id="a", title="A paper", year=2021, venue="ICML 2021")]
     list(collector.watch(SourceSpec(ARXIV, "jsonl"), iter(records)))
     assert collector.to_dict() == {}
+
+
+def test_index_info_coverage_lists_the_complete_venue_years(open_world_index: Path) -> None:
+    completed = run_cli("index", "info", "--coverage", "--index", str(open_world_index))
+    assert completed.returncode == 0, completed.stderr
+    assert "  ICML: 2021" in completed.stdout.splitlines()
+    assert "arXiv" not in completed.stdout
