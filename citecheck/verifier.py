@@ -121,7 +121,8 @@ class Verifier:
             found = self.online.resolve(fields)
         except OnlineError as exc:
             reason = f"{local.reason}; " if local.reason else ""
-            return replace(local, reason=f"{reason}online lookup failed: {exc}")
+            # The message says what failed ("online lookup failed: ...", "... budget is spent").
+            return replace(local, reason=f"{reason}{exc}")
         if not found.records:
             if local.verdict == UNVERIFIABLE and fields.title:
                 return replace(local, verdict=NOT_FOUND, confidence=0.8,
