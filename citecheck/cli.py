@@ -460,7 +460,7 @@ def serve(index_dir: Path | None, host: str, port: int, max_body_bytes: int | No
                         ("queue_limit", queue_limit)):
         if value is not None:
             setattr(limits, name, value)
-    warning = bind_warning(host)
+    warning = bind_warning(host, api_key=bool(limits.api_key))
     if warning:
         click.echo(f"citecheck: warning: {warning}", err=True)
     verifier = open_verifier(index_dir)

@@ -291,7 +291,7 @@ def public_manifest(manifest: dict[str, Any]) -> dict[str, Any]:
     return {**manifest, "sources": sources}
 
 
-def bind_warning(host: str) -> str | None:
+def bind_warning(host: str, *, api_key: bool = False) -> str | None:
     """A warning when ``host`` is reachable from other machines, else None."""
     if host == "localhost":
         return None
@@ -300,8 +300,9 @@ def bind_warning(host: str) -> str | None:
             return None
     except ValueError:
         pass  # a host name: it may resolve to anything
-    return (f"serving on {host}, which other machines can reach: citecheck has no TLS; put it "
-            "behind a proxy and set --api-key (or CITECHECK_API_KEY)")
+    advice = "put it behind a TLS proxy" if api_key else (
+        "put it behind a TLS proxy and set --api-key (or CITECHECK_API_KEY)")
+    return f"serving on {host}, which other machines can reach: citecheck has no TLS; {advice}"
 
 
 def create_app(verifier: Verifier, *, max_body_bytes: int | None = None,

@@ -332,6 +332,11 @@ def test_public_bind_address_gets_a_warning(host: str, warns: bool) -> None:
     assert (bind_warning(host) is not None) == warns
 
 
+def test_public_bind_warning_asks_for_an_api_key_only_when_there_is_none() -> None:
+    assert "--api-key" in (bind_warning("0.0.0.0") or "")
+    assert "--api-key" not in (bind_warning("0.0.0.0", api_key=True) or "x--api-key")
+
+
 def rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
