@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -199,3 +200,10 @@ def test_failed_online_lookup_keeps_a_local_not_found_and_adds_the_reason(
     assert "online lookup failed: " in (result.reason or "")
     assert "connection failed" in (result.reason or "")
 
+
+
+def test_damaged_reply_cache_is_a_one_line_online_error(tmp_path: Path) -> None:
+    cache = tmp_path / "online.sqlite"
+    cache.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(OnlineError, match="delete it"):
+        OnlineResolver(cache_path=cache)

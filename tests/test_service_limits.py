@@ -279,6 +279,13 @@ def test_headers_that_never_end_get_the_socket_closed(server: Server) -> None:
         assert read_until_closed(sock) == b""
 
 
+def test_keep_alive_connection_serves_requests_one_after_another(server: Server) -> None:
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        statuses = [client.get("/health").status_code for _ in range(5)]
+        statuses.append(client.post("/verify", json={"text": REAL}).status_code)
+    assert statuses == [200] * 6
+
+
 def test_many_short_bodies_leave_no_socket_open(server: Server) -> None:
     sockets = []
     for _ in range(30):
