@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from fastapi import FastAPI, Request
@@ -310,7 +310,7 @@ def create_app(verifier: Verifier, *, max_body_bytes: int | None = None,
     """The app; ``verifier`` (model and index) is loaded once by the caller and shared."""
     limits = limits or ServiceLimits()
     if max_body_bytes is not None:
-        limits.max_body_bytes = max_body_bytes
+        limits = replace(limits, max_body_bytes=max_body_bytes)
     verifier.warm_up()
     pool = WorkerPool(limits.workers, limits.queue_limit)
     # The report names the index by its directory name: the full path is the machine's.
