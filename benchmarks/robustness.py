@@ -18,6 +18,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import queue
 import socket
 import statistics
 import sys
@@ -27,6 +28,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import shared_file
@@ -34,18 +36,19 @@ from common import shared_file
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
-_VERIFIER = None  # set in the parent before forking, so children share the loaded index
+# Seconds a child process may take to import citecheck and open the index.
+STARTUP = 120.0
+WARM_UP = ("Smith and Jones showed (Lee et al., 2020).\n\n[1] Ann Lee. A study of quokkas. "
+           "In ICML, 2020.\n")
 
 
 def repeat_to(unit: str, size: int) -> str:
     return (unit * (size // len(unit) + 1))[:size]
 
 
-def families() -> dict[str, Callable[[int], Callable[[], object]]]:
+def families(verifier: Any) -> dict[str, Callable[[int], Callable[[], object]]]:
     """Family name -> (size -> a call doing the work on an input of that size)."""
     from citecheck.service import strict_json_problem
-
-    verifier = _VERIFIER
 
     def verify(unit: str) -> Callable[[int], Callable[[], object]]:
         return lambda size: (lambda: verifier.verify_text(repeat_to(unit, size)))
@@ -66,32 +69,52 @@ def families() -> dict[str, Callable[[int], Callable[[], object]]]:
     }
 
 
-def _timed(family: str, size: int, result: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    work = families()[family](size)
-    start = time.perf_counter()
-    work()
-    result.put(time.perf_counter() - start)
+def _family_ladder(family: str, index_dir: str, results: Any) -> None:
+    """In a child process: time one family at every size, reporting each step as it ends."""
+    from citecheck import Verifier
+
+    verifier = Verifier.open(index_dir)
+    verifier.verify_text(WARM_UP)  # load the lazy parts (encoder, parser model) first
+    steps = families(verifier)[family]
+    results.put("ready")
+    for size in SIZES:
+        work = steps(size)
+        start = time.perf_counter()
+        work()
+        results.put(time.perf_counter() - start)
 
 
-def ladder(cap: float) -> None:
-    context = multiprocessing.get_context("fork")
+def _next(results: Any, child: Any, timeout: float) -> Any:
+    """The child's next report within ``timeout`` s; queue.Empty if none or the child died."""
+    ends = time.monotonic() + timeout
+    while time.monotonic() < ends:
+        try:
+            return results.get(timeout=min(1.0, max(0.01, ends - time.monotonic())))
+        except queue.Empty:
+            if not child.is_alive():
+                break
+    raise queue.Empty
+
+
+def ladder(index_dir: Path, cap: float) -> None:
+    """One spawned child per family (a fork would inherit FAISS's thread pool and hang)."""
+    context = multiprocessing.get_context("spawn")
     print(f"{'family':26}" + "".join(f"{size:>14,}" for size in SIZES) + "   growth ratios")
-    for family in families():
+    for family in families(None):
+        results = context.Queue()
+        child = context.Process(target=_family_ladder, args=(family, str(index_dir), results))
+        child.start()
         seconds: list[float | None] = []
-        for size in SIZES:
-            if seconds and seconds[-1] is None:
-                seconds.append(None)
-                continue
-            queue = context.Queue()
-            child = context.Process(target=_timed, args=(family, size, queue))
-            child.start()
-            child.join(cap)
-            if child.is_alive():
-                child.terminate()
-                child.join()
-                seconds.append(None)
-            else:
-                seconds.append(queue.get() if not queue.empty() else None)
+        try:
+            _next(results, child, STARTUP)
+            for _ in SIZES:
+                seconds.append(_next(results, child, cap))
+        except queue.Empty:
+            pass  # the step ran past the cap (or the child failed): larger sizes are not tried
+        finally:
+            child.terminate()
+            child.join()
+        seconds += [None] * (len(SIZES) - len(seconds))
         cells = "".join(f"{s:>13.3f}s" if s is not None else f"{'>' + format(cap, 'g'):>13}s"
                         for s in seconds)
         ratios = [f"{b / a:.0f}" if a and b and a > 0.002 else "-"
@@ -135,7 +158,7 @@ def rss_kib() -> int:
     return 0
 
 
-def service(soak: float) -> None:
+def service(verifier: Any, soak: float) -> None:
     import httpx
     import uvicorn
 
@@ -145,7 +168,7 @@ def service(soak: float) -> None:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(server_config(create_app(_VERIFIER, limits=limits), limits=limits,
+    server = uvicorn.Server(server_config(create_app(verifier, limits=limits), limits=limits,
                                           log_level="error"))
     threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True).start()
     while not server.started:
@@ -222,7 +245,6 @@ def service(soak: float) -> None:
 
 
 def main() -> None:
-    global _VERIFIER
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cap", type=float, default=30.0, help="seconds allowed per step")
     parser.add_argument("--soak", type=float, default=60.0, help="seconds of service load")
@@ -241,20 +263,17 @@ def main() -> None:
         index_dir = Path(tempfile.mkdtemp(prefix="robustness-")) / "idx"
         build_index(index_dir, [SourceSpec(shared_file("hallmark", "valid_entries.jsonl"),
                                            "hallmark")], get_encoder(STATIC_ENCODER))
-    _VERIFIER = Verifier.open(index_dir)
-    # Load every lazy part (encoder, parser model) before forking, so no step pays for it.
-    _VERIFIER.verify_text("Smith and Jones showed (Lee et al., 2020).\n\n[1] Ann Lee. A study "
-                          "of quokkas. In ICML, 2020.\n")
-    print(f"index {index_dir}: {_VERIFIER.index.manifest.count} records, "
-          f"{_VERIFIER.index.manifest.model}; step cap {args.cap:g} s\n")
+    verifier = Verifier.open(index_dir)
+    print(f"index {index_dir}: {verifier.index.manifest.count} records, "
+          f"{verifier.index.manifest.model}; step cap {args.cap:g} s\n")
     if "ladder" not in args.skip:
-        ladder(args.cap)
+        ladder(index_dir, args.cap)
         print()
     if "online" not in args.skip:
         online_bounds()
         print()
     if "service" not in args.skip:
-        service(args.soak)
+        service(verifier, args.soak)
 
 
 if __name__ == "__main__":
