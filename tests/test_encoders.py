@@ -135,14 +135,15 @@ def test_a_cached_model_file_appears_whole_or_not_at_all(tmp_path: Path,
     assert cached_file("model.bin", lambda target: pytest.fail("derived twice")) == path
 
 
-def test_a_failed_derivation_leaves_no_file_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_derivation_is_an_index_error_and_leaves_no_file_behind(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CITECHECK_CACHE", str(tmp_path))
 
     def derive(target: Path) -> None:
         target.write_bytes(b"half")
         raise OSError("disk full")
 
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(IndexMismatchError, match="disk full"):
         cached_file("model.bin", derive)
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
 
@@ -251,3 +252,32 @@ def test_static_sums_of_a_large_batch_equal_those_of_small_batches() -> None:
     texts = _words(7, 300) + TITLES
     small = np.vstack([encoder.encode_batch(texts[start:start + 50]) for start in range(0, len(texts), 50)])
     np.testing.assert_allclose(encoder.encode_batch(texts), small, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.slow
+def test_an_index_whose_encoder_is_not_installed_is_refused_saying_how_to_rebuild(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from citecheck.index import Index
+    from citecheck.index import encoders as encoders_module
+    from citecheck.index.build import build_index
+
+    source = hallmark_slice(tmp_path / "records.jsonl", 20)
+    build_index(tmp_path / "idx", [SourceSpec(source, "hallmark")], get_encoder("static"))
+    manifest_path = tmp_path / "idx" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["model"] = ONNX_INT8_ENCODER  # same dimension: only the encoder's package is missing
+    manifest_path.write_text(json.dumps(manifest))
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "onnxruntime" else real_find_spec(name, *a))
+    encoders_module._shared_encoder.cache_clear()
+    try:
+        with pytest.raises(IndexMismatchError) as refused:
+            Index.open(tmp_path / "idx")
+    finally:
+        encoders_module._shared_encoder.cache_clear()
+    message = str(refused.value)
+    assert "\n" not in message
+    assert "pip install onnxruntime" in message and "citecheck index build" in message

