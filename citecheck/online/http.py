@@ -239,7 +239,10 @@ class _Broken(Exception):
 
 def _set_read_timeout(raw: object, seconds: float) -> None:
     """Shorten the socket timeout of a streamed reply, so no read outlasts the request."""
-    connection = getattr(raw, "_connection", None) or getattr(raw, "connection", None)
-    sock = getattr(connection, "sock", None)
+    # urllib3 hands the socket to http.client's reply once the headers are read:
+    # raw._fp (http.client.HTTPResponse) .fp (buffered reader) .raw (SocketIO) ._sock.
+    reply = getattr(raw, "_fp", None)
+    socket_io = getattr(getattr(reply, "fp", None), "raw", None)
+    sock = getattr(socket_io, "_sock", None)
     if sock is not None:
         sock.settimeout(max(seconds, 0.001))
