@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -122,7 +123,8 @@ def verify(file: str, index_dir: Path | None, output_format: str, input_format: 
     text = read_input(file, max_bytes=max_bytes)
     verifier = open_verifier(index_dir, closed_world, online)
     report = verifier.verify_text(text, source=file, format=input_format)
-    colour = output_format == "text" and sys.stdout.isatty()
+    # NO_COLOR (no-color.org): any non-empty value turns colour off, even on a terminal.
+    colour = output_format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     click.echo(render(report, output_format, colour=colour))
     return EXIT_FLAGGED if report.flagged or (strict and report.warned) else 0
 
@@ -171,9 +173,11 @@ def fix(file: str, index_dir: Path | None, output: Path | None, input_format: st
 @INDEX_OPTION
 @click.option("-k", "limit", type=int, default=5, show_default=True, help="Number of records.")
 def search(query: str, index_dir: Path | None, limit: int) -> int:
-    """Show the records closest to QUERY, with fused scores."""
-    from citecheck.extract import CitedFields
+    """Show the records closest to QUERY, each with a score in [0, 1]: how sure citecheck
+    is that the record is the work QUERY names (the scale of a verdict's confidence)."""
+    from citecheck.extract import Citation, CitedFields
     from citecheck.match import retrieve_many
+    from citecheck.verdict import Coverage, decide
 
     # Argument errors are one line and exit 2, before any index is opened.
     if not query.strip():
@@ -182,9 +186,17 @@ def search(query: str, index_dir: Path | None, limit: int) -> int:
         raise InputError(f"-k must be at least 1, got {limit}")
     verifier = open_verifier(index_dir)
     fields = CitedFields(title=query)
+    citation = Citation(query, (0, len(query)), "title", fields)
+    closed = Coverage(frozenset(), frozenset(), complete=True)
+    scored = []
     for candidate in retrieve_many(verifier.index, [(fields, query)], shortlist=limit)[0]:
-        record = candidate.record
-        click.echo(f"{candidate.score:.4f}  {record.id}  {record.title} "
+        # The verdict on QUERY against this record alone: its confidence when the record is
+        # the work (verified or mismatch), else one minus the confidence that it is not.
+        result = decide(citation, [candidate], verifier.venues, closed, today=verifier.today)
+        same = result.record is not None
+        scored.append((result.confidence if same else 1 - result.confidence, candidate.record))
+    for score, record in sorted(scored, key=lambda pair: pair[0], reverse=True):
+        click.echo(f"{score:.2f}  {record.id}  {record.title} "
                    f"({', '.join(record.authors[:3])}; {record.venue or 'n/a'} {record.year})")
     return 0
 

@@ -25,6 +25,8 @@ from citecheck.venues import Venue, VenueTable
 SAME_TITLE = 1.0
 # Below this a title is another paper, not a garbled rendering of this one.
 NEAR_TITLE = 0.80
+# A title this many words long or longer, extended at one end, still names its work.
+MIN_EXTENDED_TITLE_WORDS = 4
 # Family names that differ only by transliteration or a typo ("Schölkopf"/"Scholkopf").
 SAME_NAME = 88
 # Preprints are often cited with the year of the arXiv version, before publication.
@@ -93,6 +95,20 @@ def title_similarity(cited: str | None, expected: str | None) -> float:
     return min(similarity, 0.995)
 
 
+def title_extends(cited: str | None, expected: str | None) -> bool:
+    """One title is the other with words added or dropped at an end ("Acceleration via
+    Fractal Learning Rate Schedules for Large Language Models"): the same work, cited with
+    a wrong title, whatever the edit ratio says."""
+    if not cited or not expected:
+        return False
+    a = normalize_text(cited).split()
+    b = normalize_text(expected).split()
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    if len(shorter) < MIN_EXTENDED_TITLE_WORDS or shorter == longer:
+        return False
+    return longer[: len(shorter)] == shorter or longer[-len(shorter):] == shorter
+
+
 def _core_words(name: str) -> list[str]:
     """A family name's words without particles: "van der Maaten" -> ["maaten"]."""
     words = normalize_text(name).split()
@@ -134,6 +150,28 @@ def _swapped_order(cited: str, expected: str) -> bool:
                  or (len(cited_given[0]) == 1 and expected_family.startswith(cited_given[0]))))
 
 
+def _same_person_reordered(cited: str, expected: str) -> bool:
+    """A source that orders or trims name parts differently: "Thommen Karimpanal George" for
+    "Thommen George Karimpanal", "Ramon Matas" for "Ramon Matas Navarro".
+
+    Same first given name (or initial), and either family name is a word of the other name.
+    """
+    cited_words = normalize_text(display_name(cited)).split()
+    expected_words = normalize_text(display_name(expected)).split()
+    if len(cited_words) < 2 or len(expected_words) < 2:
+        return False
+    first_cited, first_expected = cited_words[0], expected_words[0]
+    same_given = (first_cited == first_expected
+                  or (min(len(first_cited), len(first_expected)) == 1
+                      and first_cited[0] == first_expected[0]))
+    if not same_given:
+        return False
+    cited_family = normalize_text(family_name(cited))
+    expected_family = normalize_text(family_name(expected))
+    return (len(cited_family) >= 3 and cited_family in expected_words[1:]) or (
+        len(expected_family) >= 3 and expected_family in cited_words[1:])
+
+
 def _distinct_names(names: list[str]) -> list[str]:
     """A record's author list with names listed twice kept once (sources repeat names)."""
     seen: set[str] = set()
@@ -162,13 +200,14 @@ def compare_authors(cited: list[str], expected: list[str]) -> AuthorAgreement:
     matched = len(cited_names) - len(unmatched)
     for name in unmatched:
         fuzzy = next((c for c in unused if _same_family(family_name(name), family_name(c))
-                      or _swapped_order(name, c)), None)
+                      or _swapped_order(name, c) or _same_person_reordered(name, c)), None)
         if fuzzy is not None:
             unused.remove(fuzzy)
             matched += 1
     first = bool(cited_names and expected_names
                  and (_same_family(family_name(cited_names[0]), family_name(expected_names[0]))
-                      or _swapped_order(cited_names[0], expected_names[0])))
+                      or _swapped_order(cited_names[0], expected_names[0])
+                      or _same_person_reordered(cited_names[0], expected_names[0])))
     return AuthorAgreement(matched, len(cited_names), len(expected_names), first)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from citecheck.extract.guided import guided_fields
+from citecheck.extract.guided import reading_with_title
 from citecheck.formatting import (
     detect_style,
     format_authors,
@@ -43,7 +43,7 @@ def corrected_reference(result: CitationResult) -> str | None:
     style = detect_style(text)
     if result.citation.kind == "bibtex" or style == "bibtex":
         return format_bibtex(record, key=result.citation.key)
-    fields = guided_fields(text, result.citation.fields, record.title) or result.citation.fields
+    fields = reading_with_title(result.citation.fields, record.title)
     fixed = text
     for mismatch in result.mismatches:
         if mismatch.field == "title" and fields.title and fields.title in fixed:

@@ -18,6 +18,7 @@ NAME_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", 
 _NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|doi\s+)", re.IGNORECASE)
 _DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
+_DOI_IN_URL = re.compile(r"(?<=/)10\.\d{4,9}/\S+$")
 _ARXIV_NEW = re.compile(r"(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
 _ARXIV_OLD = re.compile(r"([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.IGNORECASE)
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
@@ -230,6 +231,10 @@ def normalize_doi(value: str | None) -> str | None:
     if not value:
         return None
     doi = _DOI_PREFIX.sub("", str(value).strip()).strip()
+    if not doi.startswith("10."):
+        # Publisher links that carry the DOI ("https://link.springer.com/chapter/10.1007/...").
+        embedded = _DOI_IN_URL.search(doi)
+        doi = embedded.group(0) if embedded else doi
     doi = doi.rstrip(".,;:)]}>\"'")
     doi = doi.lower()
     return doi or None

@@ -159,9 +159,15 @@ def render_bibtex(report: Report) -> str:
         if result.record is not None:
             blocks.append(f"{header}\n{format_bibtex(result.record, key=key)}")
         elif result.suggestions:
+            # Commented out, and without its "@": BibTeX reads an entry at any "@", even on
+            # a "%" line, and pasting the output into a .bib must never cite a paper other
+            # than the one the author meant.
             best = result.suggestions[0]
-            blocks.append(f"{header}\n% closest real record (score {best.score:.2f}), "
-                          f"not the cited work:\n{format_bibtex(best.record)}")
+            entry = format_bibtex(best.record).removeprefix("@")
+            suggestion = "\n".join(f"%   {line}" for line in entry.splitlines())
+            blocks.append(f"{header}\n% closest real record (score {best.score:.2f}), not the "
+                          f"cited work; to use it, uncomment it and put an at sign before its type:\n"
+                          f"{suggestion}")
         else:
             blocks.append(header)
     return "\n\n".join(blocks)

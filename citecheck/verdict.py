@@ -14,6 +14,7 @@ from citecheck.compare import (
     Comparison,
     Mismatch,
     compare,
+    title_extends,
     title_similarity,
 )
 from citecheck.extract.guided import all_readings
@@ -42,6 +43,9 @@ REPLACE_MIN_SCORE = 0.85
 # A miss inside a venue-year the index lists completely is strong evidence of
 # fabrication (the list holds every accepted paper).
 LISTED_MISS_CONFIDENCE = 0.9
+# Authors a citation may list beyond a record's own, as another version of the work
+# may (see _more_authors_than_record).
+MAX_EXTRA_AUTHORS = 2
 # A near-miss title counts as the same work only when most cited authors agree.
 NEAR_TITLE_AUTHOR_OVERLAP = 0.5
 
@@ -207,6 +211,8 @@ def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
            versions: Versions | None = None) -> CitationResult:
     """Turn a citation and its candidate records into a verdict."""
     fields = citation.fields
+    if citation.problem is not None:  # seen but not checkable: reported, never dropped
+        return CitationResult(citation, UNVERIFIABLE, 0.5, reason=citation.problem)
     today = today or date.today()
     problems = plausibility_problems(fields, today)
 
@@ -228,7 +234,8 @@ def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
 
     if best is not None and fields.title:
         same = best.title_similarity >= SAME_TITLE
-        near = (best.title_similarity >= NEAR_TITLE
+        near = ((best.title_similarity >= NEAR_TITLE
+                 or title_extends(best.cited.title, best.record.title))
                 and (best.authors.overlap >= NEAR_TITLE_AUTHOR_OVERLAP or best.identifier_match))
         if same or near:
             return _found(citation, best, problems, suggestions, venues, coverage, versions)
@@ -247,6 +254,13 @@ def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
         return CitationResult(citation, UNVERIFIABLE, 0.5, suggestions=suggestions,
                               reason="identifier not in the index")
     listed, why = coverage.lists_completely(fields, venues)
+    if listed and not mismatches and _plausible_preprint_id(fields):
+        # A real-looking arXiv id of the cited year that the index cannot check: the
+        # work may well exist as that preprint, cited with a venue it never had.
+        return CitationResult(
+            citation, UNVERIFIABLE, 0.5, suggestions=suggestions,
+            reason=f"not among the {venues.venue_key(fields.venue or '')} {fields.year} papers, "
+                   f"but it cites arXiv:{fields.arxiv}, which the index cannot check")
     if not listed and not mismatches:
         # A real paper the index lacks looks exactly like an invented one.
         return CitationResult(citation, UNVERIFIABLE, 0.5, suggestions=suggestions,
@@ -269,6 +283,12 @@ def _found(citation: Citation, best: Comparison, problems: list[Mismatch],
            suggestions: list[Suggestion], venues: VenueTable, coverage: Coverage,
            versions: Versions | None) -> CitationResult:
     best, others = _closest_version(best, venues, versions)
+    if _another_version(best) and not problems:
+        return CitationResult(
+            citation, UNVERIFIABLE, 0.5, record=best.record, suggestions=suggestions,
+            reason=f"a work with a similar title by the same authors appeared in "
+                   f"{best.record.venue or 'another venue'} ({best.record.year}); the cited "
+                   f"version is not in the index")
     severe, warnings, unconfirmed_venue = _by_severity(best, others, venues, coverage)
     severe += [p for p in problems if all(p.field != m.field for m in severe)]
     title_certainty = max(0.0, (best.title_similarity - NEAR_TITLE) / (1 - NEAR_TITLE))
@@ -305,6 +325,34 @@ def _closest_version(best: Comparison, venues: VenueTable,
     return chosen, [c.record for c in comparisons if c is not chosen]
 
 
+def _plausible_preprint_id(fields: CitedFields) -> bool:
+    """A new-style arXiv id whose year (YYMM) is the cited year or the one before."""
+    arxiv = fields.arxiv or ""
+    if fields.year is None or not re.fullmatch(r"\d{4}\.\d{4,5}", arxiv):
+        return False
+    return fields.year - 1 <= 2000 + int(arxiv[:2]) <= fields.year
+
+
+def _more_authors_than_record(comparison: Comparison) -> bool:
+    """Every author of the record cited, in order, plus one or two more.
+
+    Versions of a work differ in their author lists (Imagen has 15 authors on arXiv and
+    13 in the NeurIPS proceedings), so a citation listing a record's authors and a
+    couple more may cite another version; dropped or replaced authors stay errors.
+    """
+    agreement = comparison.authors
+    extra = agreement.cited - agreement.matched
+    return (agreement.expected >= 2 and agreement.matched == agreement.expected
+            and agreement.first_matches and 0 < extra <= MAX_EXTRA_AUTHORS)
+
+
+def _another_version(best: Comparison) -> bool:
+    """A similar but different title at another venue and year: most likely a version the
+    index lacks (a journal extension of a conference paper), not an altered citation."""
+    fields = {m.field for m in best.mismatches}
+    return best.title_similarity < SAME_TITLE and {"title", "venue", "year"} <= fields
+
+
 def _is_preprint(record: Record, venues: VenueTable) -> bool:
     venue = venues.resolve(record.venue)
     return (venue is not None and venue.is_preprint) or (not record.venue and bool(record.arxiv))
@@ -329,6 +377,13 @@ def _by_severity(best: Comparison, others: list[Record], venues: VenueTable,
     for mismatch in best.mismatches:
         if (mismatch.field == "year" and cited.year is not None and len(years) > 1
                 and min(years) <= cited.year <= max(years)):
+            warnings.append(mismatch)
+        elif (mismatch.field == "year" and cited.year is not None
+              and best.record.year is not None and cited.year == best.record.year - 1):
+            # The year of the preprint, a year before the proceedings: a slip, even when
+            # the index does not hold the preprint.
+            warnings.append(mismatch)
+        elif mismatch.field == "authors" and _more_authors_than_record(best):
             warnings.append(mismatch)
         elif mismatch.field == "venue" and not published:
             # Only the preprint is known: a published venue can be confirmed or refuted

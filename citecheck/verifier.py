@@ -13,17 +13,16 @@ from citecheck.index import Index
 from citecheck.index.encoders import Encoder
 from citecheck.match import Candidate, retrieve_many
 from citecheck.online import OnlineResolver
-from citecheck.records import Record, family_name, normalize_text
+from citecheck.records import Record
 from citecheck.report import IndexInfo, Report
 from citecheck.venues import VenueTable, default_venue_table
 from citecheck.verdict import NOT_FOUND, UNVERIFIABLE, CitationResult, Coverage, decide
 
 
 def work_key(fields: CitedFields) -> tuple[object, ...]:
-    """Citations with the same key cite the same work and are verified once."""
-    first = normalize_text(family_name(fields.authors[0])) if fields.authors else ""
-    return (normalize_text(fields.title or ""), fields.doi, fields.arxiv, first, fields.year,
-            normalize_text(fields.venue or ""), len(fields.authors))
+    """Citations with the same key are verified once: only identical parsed fields share a
+    verdict, so two texts that differ by a hyphen or a word are checked independently."""
+    return fields.key()
 
 
 class Verifier:
@@ -79,11 +78,11 @@ class Verifier:
         for position, citation in enumerate(citations):
             if citation.links_to is not None:
                 continue
-            unique.setdefault(work_key(citation.fields), []).append(position)
+            unique.setdefault((work_key(citation.fields), citation.problem), []).append(position)
         firsts = [positions[0] for positions in unique.values()]
-        checkable = [p for p in firsts
-                     if citations[p].fields.title or citations[p].fields.doi
-                     or citations[p].fields.arxiv]
+        # A citation with a problem (unparsed, past the cap) is reported, not looked up.
+        checkable = [p for p in firsts if citations[p].problem is None and (
+            citations[p].fields.title or citations[p].fields.doi or citations[p].fields.arxiv)]
         candidates = dict(zip(checkable, retrieve_many(
             self.index, [(citations[p].fields, citations[p].text) for p in checkable]),
             strict=True))

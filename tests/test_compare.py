@@ -187,3 +187,34 @@ def test_neurips_aliases_resolve(venue: str) -> None:
 
 def test_unrelated_venue_does_not_resolve_to_a_known_one() -> None:
     assert VENUES.resolve("Machine Learning for Healthcare") is None
+
+
+def test_a_title_with_words_added_at_an_end_extends_the_real_title() -> None:
+    from citecheck.compare import title_extends
+
+    assert title_extends("Acceleration via Fractal Learning Rate Schedules for Large Language "
+                         "Models", "Acceleration via Fractal Learning Rate Schedules")
+    assert not title_extends("Deep Learning", "Deep Learning for Graphs")  # too short to tell
+    assert not title_extends("Fractal Learning Rate Schedules Revisited",
+                             "Acceleration via Fractal Learning Rate Schedules")
+
+
+def test_a_citation_listing_more_authors_than_the_record_is_a_warning() -> None:
+    from citecheck.verdict import _more_authors_than_record
+
+    record = Record(id="r", title="Distributed Nyström Kernel Learning with Communications",
+                    authors=["Rong Yin", "Weiping Wang", "Dan Meng"], year=2021, venue="ICML")
+    extra = compare(CitedFields(title=record.title, year=2021, venue="ICML",
+                                authors=["Rong Yin", "Yong Liu", "Weiping Wang", "Dan Meng"]),
+                    record, VENUES)
+    dropped = compare(CitedFields(title=record.title, year=2021, venue="ICML",
+                                  authors=["Rong Yin", "Dan Meng"]), record, VENUES)
+    assert _more_authors_than_record(extra)
+    assert not _more_authors_than_record(dropped)
+
+
+def test_a_name_whose_parts_a_source_reorders_or_trims_is_the_same_author() -> None:
+    assert compare_authors(["Thommen George Karimpanal"],
+                           ["Thommen Karimpanal George"]).matched == 1
+    assert compare_authors(["Ramon Matas Navarro"], ["Ramon Matas"]).matched == 1
+    assert compare_authors(["Ramon Navarro"], ["Maria Matas"]).matched == 0

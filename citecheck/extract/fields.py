@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from citecheck.extract.crf import labelled_runs
 from citecheck.extract.identifiers import (
@@ -13,7 +14,7 @@ from citecheck.extract.identifiers import (
     URL_PATTERN,
     clean_doi,
 )
-from citecheck.extract.names import dehyphenate, scan_authors
+from citecheck.extract.names import AuthorList, author_readings, dehyphenate, scan_authors
 from citecheck.extract.types import CitedFields
 from citecheck.extract.venue_rules import (
     PLACE_PUBLISHER,
@@ -229,24 +230,66 @@ def _authors_after(rest: str, fields: CitedFields) -> str:
     return rest[: match.start()] + " " + following[consumed:]
 
 
+# Alternative parses kept per citation: author readings times title boundaries stay small.
+MAX_READINGS = 8
+MAX_AUTHOR_READINGS = 4
+# Other sentence ends tried as the end of an unmarked title ("Power up! Robust Graph ...").
+TITLE_SENTENCES = 3
+
+
 def parse_reference(entry: str) -> CitedFields:
-    """Parse one reference string (any common style) into fields."""
+    """Parse one reference string (any common style) into fields.
+
+    The fields are the likeliest reading; ``readings`` holds the other complete parses
+    the rules and the CRF find plausible (other author readings, other title boundaries),
+    for verification to compare each with the record that may be the cited work.
+    """
     # No reference is this long; the cap bounds the cost of every rule below.
     text = " ".join(MARKER.sub("", entry[:MAX_REFERENCE_CHARS], count=1).split())
     text = LABEL_MARKER.sub("", BARE_NUMBER.sub("", text))
     text = text.replace("``", "“").replace("''", "”")
     if "\\" in text or "{" in text:
         text = latex_to_text(text)
-    fields = CitedFields()
-    body = dehyphenate(_take_identifiers(text, fields))
+    identifiers = CitedFields()
+    body = dehyphenate(_take_identifiers(text, identifiers))
     body = PLACEHOLDER_AUTHOR.sub("", body)
     body = re.sub(r"(?<=[a-z.]),(?=[A-Z])", ", ", body)
     # A leading emphasised or quoted title means a title-first (LLM) style.
     leading = quoted_at(body, 0)
-    authors = scan_authors(body) if leading is None else None
+    readings: list[AuthorList | None] = [None]
+    if leading is None:
+        readings = list(author_readings(body)[:MAX_AUTHOR_READINGS])
+    crf: dict[str, list[tuple[str, int, int]]] = {}
+    parses = [_parse_body(body, identifiers, authors, leading, crf) for authors in readings]
+    # The likeliest reading: one whose title follows the names (a date or a marked title
+    # right after them) and does not start in lower case ("Verma P. Fair and efficient ...").
+    best = max(range(len(parses)), key=lambda i: (parses[i][1], -i))
+    ordered = parses[best][0] + [f for i, (found, _) in enumerate(parses) if i != best
+                                 for f in found]
+    fields = ordered[0]
+    seen = {_reading_key(fields)}
+    for reading in ordered[1:]:
+        key = _reading_key(reading)
+        if key not in seen and len(fields.readings) < MAX_READINGS:
+            seen.add(key)
+            fields.readings.append(reading)
+    return fields
+
+
+def _reading_key(fields: CitedFields) -> tuple[object, ...]:
+    return (fields.title, tuple(fields.authors), fields.et_al, fields.year, fields.venue)
+
+
+def _parse_body(body: str, identifiers: CitedFields, authors: AuthorList | None,
+                leading: tuple[str, int] | None,
+                crf: dict[str, list[tuple[str, int, int]]]) -> tuple[list[CitedFields],
+                                                                      tuple[bool, bool]]:
+    """Fields of ``body`` read with the names ``authors``: the rules' and CRF's readings
+    (likeliest first), and how plausible this author reading is."""
+    fields = replace(identifiers, readings=[])
     pos = 0
     if authors and authors.names:
-        fields.authors, fields.et_al = authors.names, authors.et_al
+        fields.authors, fields.et_al = list(authors.names), authors.et_al
         pos = authors.end
     authors_end = pos
     pos = _skip(body, pos)
@@ -254,10 +297,12 @@ def parse_reference(entry: str) -> CitedFields:
     if editor and fields.authors:
         pos = _skip(body, editor.end())
     date = DATE_SLOT.match(body, pos)
+    dated = False
     if date and (fields.authors or pos == 0) and date.end() > pos:
         year = date.group(1) or date.group(2)
         fields.year = int(year) if year else None
         pos = _skip(body, date.end())
+        dated = True
     elif not fields.authors and pos == 0 and leading is None:
         # Corporate authors: "U.S. Army Corps of Engineers (2009). Title."
         corporate = re.search(r"\((?:((?:1[6-9]|20)\d\d)[a-z]?|n\.\s?d\.)\)[.,:]?", body[:160])
@@ -267,6 +312,7 @@ def parse_reference(entry: str) -> CitedFields:
     quoted = quoted_at(body, pos)
     # A quoted or emphasised title is certain; the CRF only redraws unmarked boundaries.
     marked = leading is not None or quoted is not None
+    title_ends: list[int] = []
     if quoted:
         title, title_end = quoted
     else:
@@ -276,6 +322,7 @@ def parse_reference(entry: str) -> CitedFields:
             marked = True
         else:
             title_end = sentence_end(body, pos)
+            title_ends = _sentence_ends(body, title_end)
             tail = TITLE_TAIL.search(body, pos, title_end)
             unpunctuated = title_end >= len(body.rstrip(". "))
             if fields.authors and (body[:pos].rstrip().endswith(",") or unpunctuated):
@@ -284,6 +331,37 @@ def parse_reference(entry: str) -> CitedFields:
                 tail = comma if comma and (not tail or comma.start() < tail.start()) else tail
             title_end = tail.start() if tail else _with_subtitle(body, title_end)
             title = body[pos:title_end]
+    year_found = fields.year
+    _finish(body, fields, title, title_end, marked, quoted is not None)
+    found = [fields]
+    if not marked and fields.title is not None:
+        rule = replace(fields, readings=[])
+        if _redraw_with_crf(body, fields, authors_end, (pos, title_end), crf):
+            found.append(rule)
+        # Other sentence ends as the end of the title: "Power up! Robust Graph ...", or a
+        # title whose subtitle the rules took for the venue.
+        for end in title_ends:
+            if end != title_end:
+                other = replace(identifiers, readings=[], authors=list(fields.authors),
+                                et_al=fields.et_al, year=year_found)
+                _finish(body, other, body[pos:end], end, False, False)
+                found.append(other)
+    title_text = fields.title or ""
+    plausible = (not title_text[:1].islower(), dated or marked)
+    return found, plausible
+
+
+def _sentence_ends(body: str, first: int) -> list[int]:
+    """The first few sentence ends from ``first`` on, each a possible end of a title."""
+    ends = [first]
+    while len(ends) < TITLE_SENTENCES and ends[-1] < len(body.rstrip(". ")):
+        ends.append(sentence_end(body, _skip(body, ends[-1])))
+    return ends
+
+
+def _finish(body: str, fields: CitedFields, title: str | None, title_end: int, marked: bool,
+            quoted: bool) -> None:
+    """Fill title, late authors, year, venue, volume and pages from a title boundary."""
     rest = body[title_end:]
     fields.title = _clean_title(title) if title else None
     if fields.title and " " not in fields.title and re.match(r"\s?,?\s?\d", rest) and not quoted:
@@ -297,9 +375,6 @@ def parse_reference(entry: str) -> CitedFields:
             fields.year = int(year.group(1))
     fields.venue = _venue_from(rest, marked)
     _volume_pages(rest, fields)
-    if not marked and fields.title is not None:
-        _redraw_with_crf(body, fields, authors_end, (pos, title_end))
-    return fields
 
 
 # A title ends at punctuation, at the end of the entry or before a parenthesis; a CRF title
@@ -309,7 +384,8 @@ LEAD_WORD = re.compile(r"(?:[Ii]n|[Ii]m|[Dd]ans):?")
 
 
 def _redraw_with_crf(body: str, fields: CitedFields, authors_end: int,
-                     rule_title: tuple[int, int]) -> None:
+                     rule_title: tuple[int, int],
+                     crf: dict[str, list[tuple[str, int, int]]]) -> bool:
     """Replace the rule-drawn title and venue by the CRF's where the rules were guessing.
 
     The CRF (trained on AnyStyle core.xml) draws unmarked title/venue boundaries better than
@@ -319,27 +395,33 @@ def _redraw_with_crf(body: str, fields: CitedFields, authors_end: int,
     title's first sentence, must end at a title stop, and a final sentence the rules read as
     the venue ("Title. ICLR.") stays the venue when the CRF swallows it and finds no venue.
     """
-    runs = labelled_runs(body)
+    if body not in crf:
+        # One labelling per reference, whatever the number of author readings.
+        crf.clear()
+        crf[body] = labelled_runs(body)
+    runs = crf[body]
     title = next(((start, end) for label, start, end in runs
                   if label == "title" and start >= authors_end), None)
     if title is None:
-        return
+        return False
     start, end = title
     title_start, title_end = rule_title
     if title_start < start < title_end and body[start - 2] not in ".?!:;,)":
-        return
+        return False
     if body[end - 1] not in TITLE_STOPS and body[end:end + 2] not in ("", " (", " ["):
-        return
+        return False
     venue = next((body[run_start:run_end] for label, run_start, run_end in runs
                   if label in ("journal", "container") and run_start >= end), None)
     after_sentence = re.match(r"[.?!]\s", body[title_end - 1: title_end + 1]) is not None
     if venue is None and after_sentence and fields.venue and end > title_end and \
             fields.venue in body[title_end:end]:
-        return
+        return False
+    before = (fields.title, fields.venue)
     fields.title = _clean_title(body[start:end]) or fields.title
     crf_venue = _venue_from(venue, labelled=True) if venue else None
     if crf_venue and not LEAD_WORD.fullmatch(crf_venue):
         fields.venue = crf_venue
+    return (fields.title, fields.venue) != before
 
 
 def _with_subtitle(body: str, title_end: int) -> int:

@@ -17,6 +17,10 @@ _NAME_BREAK = re.compile(
     r"|[\"“«'‘]|(?:1[6-9]|20)\d\d\b",
     re.IGNORECASE,
 )
+# Two-letter abbreviations that are also whole family names ("Yu.", "Ye.").
+_TWO_LETTER = re.compile(r"[A-Z][a-z]\.")
+# Abbreviated particles: "M. v. d. Schaar", "J. v.d. Berg".
+ABBREVIATED_PARTICLES = frozenset({"v.", "d.", "v.d.", "vd.", "v.d"})
 # Vancouver initials without dots: "J", "MW", "CK".
 _INITIALS_BARE = re.compile(r"[A-Z]{1,3}")
 _TRAILING = ",;:"
@@ -43,8 +47,11 @@ NOT_NAMES = frozenset({
 })
 # "Rumelhart, Hinton & Williams (1986)", "Bahdanau, Cho, Bengio": family names only.
 _FAMILY = r"(?:[A-Z][^\W\d_]{1,30}(?:-[A-Z][^\W\d_]{1,30})?)"
+# "Agarwal, Goel and Zhang (2021)" is also family names only; it reads as "Goel Agarwal" and
+# "Zhang" too, so the other reading is kept (``author_readings``) for the record to decide.
 FAMILY_ONLY = re.compile(
     rf"{_FAMILY}(?:,\s{_FAMILY}){{2,20}}(?:,?\s(?:and|&)\s{_FAMILY})?(?=\s?[(.]|\s?$)"
+    rf"|{_FAMILY}(?:,\s{_FAMILY}){{1,20}},?\s(?:and|&)\s{_FAMILY}(?=\s?[(.])"
     rf"|{_FAMILY}(?:,?\s(?:and|&)\s{_FAMILY})(?=\s?[(.,])"
 )
 ROLE = re.compile(
@@ -79,6 +86,8 @@ class _Token:
     def is_word(self) -> bool:
         """A capitalised name word ("Vaswani", "O'Neil", "Martin-Facklam", "DULONG")."""
         core = self.core
+        if core[:2] in ("d'", "d’", "l'", "l’") and core[2:3].isupper():
+            return len(core) >= 4  # "d'Amore", "l'Huillier"
         return (len(core) >= 2 and core[0].isupper() and core.lower() not in NOT_NAMES
                 and all(ch.isalpha() or ch in "'’-´`¨" for ch in core)
                 and not (core.isupper() and len(core) <= 3))
@@ -92,6 +101,8 @@ class _Token:
     @property
     def is_particle(self) -> bool:
         core = self.core
+        if core in ABBREVIATED_PARTICLES:
+            return "." not in self.punct and ":" not in self.punct
         if self.punct or core.lower() not in PARTICLES:
             return False
         # "Van der Maaten" starts with a particle; "Bin Fan" and "Do Kim" do not.
@@ -112,6 +123,10 @@ def _tokens(text: str) -> list[_Token]:
     for match in re.finditer(r"\S{1,80}", text):
         raw = match.group(0)
         stripped = raw.rstrip(_TRAILING)
+        if stripped in ABBREVIATED_PARTICLES:
+            # "v." in "M. v. d. Schaar" continues the name like "van"; its dot ends nothing.
+            tokens.append(_Token(stripped, raw[len(stripped):], match.end()))
+            continue
         core = stripped if _INITIALS_DOTTED.fullmatch(stripped) else stripped.rstrip(".")
         tokens.append(_Token(core, raw[len(core):], match.end()))
     return tokens
@@ -153,8 +168,9 @@ def _family_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[
     elif not family and _joined_family(tokens, j):
         family += [tokens[j].core, tokens[j + 1].core]  # "Ortega y Gasset, J."
         j += 2
-    short_family = (in_list and j + 1 < len(tokens) and tokens[j].is_short_name
-                    and tokens[j + 1].is_initials)  # "..., An, W., ..."
+    # "..., An, W., ..." and, with its comma and initials, "An, Y., & Gao, R." at the start.
+    short_family = ((in_list or tokens[j].punct[:1] == ",") and j + 1 < len(tokens)
+                    and tokens[j].is_short_name and tokens[j + 1].is_initials)
     if j >= len(tokens) or not (tokens[j].is_word or short_family) or tokens[j].punct[:1] != ",":
         return None
     family.append(tokens[j].core)
@@ -189,7 +205,8 @@ def _joined_family(tokens: list[_Token], j: int) -> bool:
             and (tokens[j + 3].is_initials or tokens[j + 3].is_word))
 
 
-def _given_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[str, int] | None:
+def _given_first(tokens: list[_Token], i: int, in_list: bool = False,
+                 short_family: bool = False) -> tuple[str, int] | None:
     """"Ashish Vaswani" / "A. Vaswani" / "Thomas F. LaPorta" / "Jan van Leeuwen".
 
     Inside a list already under way, short names that are also English words
@@ -199,8 +216,12 @@ def _given_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[s
     parts: list[_Token] = []
     while j < len(tokens) and len(parts) <= MAX_GIVEN_TOKENS + 2:
         token = tokens[j]
+        # "Yang An and Rui Gao": a short word ending a name before a comma or "and".
+        short_last = bool(parts) and parts[0].is_word and token.is_short_name and (
+            token.punct[:1] == "," or (not token.punct and j + 1 < len(tokens)
+                                       and tokens[j + 1].core in AND_WORDS))
         if not (token.is_word or token.is_initials or (parts and token.is_particle)
-                or (in_list and token.is_short_name)
+                or (in_list and token.is_short_name) or short_last
                 or (token.is_bare_initials and not token.punct
                     and (parts or len(token.core) == 1))):
             break
@@ -210,7 +231,12 @@ def _given_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[s
             break
     else:
         return None
-    last_is_name = parts[-1].is_word or (in_list and parts[-1].is_short_name) if parts else False
+    if short_family and len(parts) >= 2 and parts[0].is_word and _TWO_LETTER.fullmatch(parts[-1].core):
+        # In a given-first list "Chandan Singh, Bin Yu." ends with the family name "Yu", not
+        # with an abbreviated given name ("Yu." for "Yuri").
+        parts[-1] = _Token(parts[-1].core.rstrip("."), "." + parts[-1].punct, parts[-1].end)
+    last_is_name = parts[-1].is_word or ((in_list or len(parts) >= 2) and parts[-1].is_short_name
+                                         and parts[0].is_word) if parts else False
     if len(parts) < 2 or not last_is_name or (parts[0].is_particle
                                                     and parts[0].core.islower()):
         return None
@@ -284,29 +310,99 @@ def _is_et_al(tokens: list[_Token], i: int) -> int:
     return 0
 
 
+def _family_only(text: str) -> AuthorList | None:
+    match = FAMILY_ONLY.match(text)
+    if match is None:
+        return None
+    names = [n for n in re.split(r",?\s(?:and|&)\s|,\s", match.group(0)) if n]
+    if any(part.lower() in NOT_NAMES for name in names for part in name.split("-")):
+        return None
+    return AuthorList(names, False, match.end())
+
+
+def _token_window(text: str, reading: bool | None) -> AuthorList:
+    # Most texts fail on the first tokens: tokenise a short prefix first, the rest on demand.
+    found = _scan(_tokens(text[:SHORT_WINDOW]), reading)
+    if len(text) > SHORT_WINDOW and found.end > SHORT_WINDOW - 40:
+        found = _scan(_tokens(text[:LONG_WINDOW]), reading)
+    return found
+
+
 def scan_authors(text: str) -> AuthorList:
     """The list of personal names that ``text`` starts with (empty when it starts otherwise)."""
-    family_only = FAMILY_ONLY.match(text)
-    if family_only and not any(w.lower() in NOT_NAMES for w in re.findall(r"\w+", family_only[0])):
-        names = re.split(r",?\s(?:and|&)\s|,\s", family_only.group(0))
-        return AuthorList([n for n in names if n], False, family_only.end())
-    # Most texts fail on the first tokens: tokenise a short prefix first, the rest on demand.
-    found = _scan(text, _tokens(text[:SHORT_WINDOW]))
-    if len(text) > SHORT_WINDOW and found.end > SHORT_WINDOW - 40:
-        found = _scan(text, _tokens(text[:LONG_WINDOW]))
-    return found
+    return _family_only(text) or _token_window(text, None)
+
+
+# The three kinds of word exclude each other (a name word has two letters or more and no dot,
+# an initial one capital), so a list that fails costs linear time, not one try per way of
+# reading each word.
+_PIECE_WORD = (r"(?:[A-ZÀ-ÖØ-ÞĀ-ŽŁİ][^\W\d_]{1,30}(?:[-'’][A-ZÀ-ÖØ-ÞĀ-ŽŁİ]?[^\W\d_]{1,30})?"
+               r"|[dDlL]['’][A-ZÀ-ÖØ-ÞĀ-ŽŁİ][^\W\d_]{1,30}"
+               r"|(?:van|von|der|den|de|del|della|di|da|du|la|le|ter|ten|dos|das|bin|al|el)"
+               r"|[A-Z](?:\.(?:-?[A-Z]\.){0,3})?)")
+_PIECE = rf"{_PIECE_WORD}(?:\s{_PIECE_WORD}){{0,4}}"
+# A list in which each comma or "and" separates one whole name: "Acuna, Zhang, Law and Fidler",
+# "Ahmed Abbas, Paul Swoboda:", "Zhao X, An Y, Xu N.", "Alaa, Chan and van der Schaar (2021)".
+NAME_PIECES = re.compile(
+    rf"({_PIECE}(?:,\s{_PIECE}){{0,60}}(?:,?\s(?:and|&)\s{_PIECE})?)"
+    r"(,?\set\.?\sal\.?)?(?=\s?\((?:1[6-9]|20)\d\d|[.:]\s|\s?\*|\s?[\"“])"
+)
+# Words that end a list of names; short words that are also family names ("You", "An", "Do")
+# do not, since in a piece reading every word before the title was written as a name.
+PIECE_STOPS = NOT_NAMES - {"you", "an", "do", "does", "can", "all", "be", "we", "i", "ii", "iii",
+                           "iv", "v", "here", "there", "le", "la"}
+_TRAILING_INITIALS = re.compile(r"^(.+?)\s([A-ZÀ-ÖØ-Þ]{1,3})$")
+
+
+def _pieces(text: str) -> AuthorList | None:
+    """The reading in which every comma- or "and"-separated piece is one person's name."""
+    match = NAME_PIECES.match(text[:LONG_WINDOW])
+    if match is None:
+        return None
+    names = []
+    for piece in re.split(r",?\s(?:and|&)\s|,\s", match.group(1)):
+        piece = piece.strip().rstrip(".") if not re.search(r"\s[A-Z]\.$", piece) else piece
+        if not piece or any(word.lower() in PIECE_STOPS for word in piece.split()
+                            if not _INITIALS_BARE.fullmatch(word.rstrip("."))):
+            return None
+        vancouver = _TRAILING_INITIALS.match(piece)
+        if vancouver and not vancouver.group(1).isupper():
+            piece = f"{_initials_display(vancouver.group(2))} {vancouver.group(1)}"
+        names.append(piece)
+    if any(len(name.split()) > 4 for name in names):
+        return None
+    end = match.end()
+    return AuthorList(names, bool(match.group(2)), end)
+
+
+def author_readings(text: str) -> list[AuthorList]:
+    """Every plausible reading of the names ``text`` starts with, the likeliest first.
+
+    "Agarwal, Goel and Zhang" is three family names or "Goel Agarwal" and "Zhang"; "Chuan
+    Guo, J. Zico Kolter" is given-first or starts "Guo, J."; only the cited record can tell,
+    so none of the readings is thrown away here.
+    """
+    readings = [scan_authors(text)]
+    for reading in (_pieces(text), _token_window(text, False), _token_window(text, True)):
+        if reading and reading.names and all(reading.names != r.names or reading.end != r.end
+                                 for r in readings):
+            readings.append(reading)
+    return [r for r in readings if r.names] or readings[:1]
 
 
 def name_source(tokens: list[_Token], start: int, end: int) -> str:
     return " ".join(t.core + t.punct for t in tokens[start:end])
 
 
-def _scan(text: str, tokens: list[_Token]) -> AuthorList:
+def _scan(tokens: list[_Token], given_first: bool | None = None) -> AuthorList:
     """The names at the start of ``tokens``, read family-first where a name allows it.
 
     "Chuan Guo, J. Zico Kolter, and Eric Wong" also reads as "Guo, J." and then stops;
     when reading the first name given-first yields a longer list, that reading wins.
+    ``given_first`` forces one reading of the first name.
     """
+    if given_first is not None:
+        return _scan_from(tokens, given_first=given_first)
     found = _scan_from(tokens, given_first=False)
     ambiguous = _family_first(tokens, 0) is not None and _given_first(tokens, 0) is not None
     if found.names and ambiguous:
@@ -333,7 +429,8 @@ def _scan_from(tokens: list[_Token], given_first: bool) -> AuthorList:
         # A list keeps the order of its names: in a given-first list "Tadashi Kozuno,
         # A. Rupam Mahmood" is two names, not "Kozuno, A.".
         if given_first:
-            parsed = _given_first(tokens, i, in_list) or _family_first(tokens, i, in_list)
+            parsed = (_given_first(tokens, i, in_list, short_family=in_list)
+                      or _family_first(tokens, i, in_list))
         else:
             parsed = _family_first(tokens, i, in_list)
             if parsed is None:
@@ -366,6 +463,11 @@ def _scan_from(tokens: list[_Token], given_first: bool) -> AuthorList:
             continue
         if tokens[i].core in AND_WORDS or tokens[i].core in {"...", "…"}:
             i += 1
+            continue
+        if i + 2 < len(tokens) and all(t.core == "" and t.punct == "." for t in tokens[i:i + 3]):
+            # APA 7 lists the first 19 of more than 20 authors, ". . .", then the last one.
+            found.et_al = True
+            i += 3
             continue
         if last.stops or not last.separates:
             return found

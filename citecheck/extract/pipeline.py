@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from citecheck.extract.bibtex import find_bibtex
 from citecheck.extract.identifiers import find_identifiers
@@ -13,6 +14,9 @@ from citecheck.records import family_name, normalize_text
 
 # Numbered citations this high without a reference list are nearly always other numbers.
 UNBACKED_NUMBER = 100
+# Citations checked per input; past it they are listed as not checked. An LLM answer or a
+# paper's reference list has well under 1,000; a 990 KB request held 28 k (issue 13).
+MAX_CITATIONS = 2000
 FORMATS = ("text", "markdown", "bibtex", "latex", "html")
 _BIBTEX_ENTRY = re.compile(r"^\s{0,8}@[A-Za-z]{2,20}\s{0,5}[{(]", re.MULTILINE)
 _LATEX_HINT = re.compile(r"\\(?:bibitem|cite[pt]?\*?|begin\{thebibliography\}|section)\b")
@@ -35,20 +39,31 @@ def detect_format(text: str) -> str:
     return "text"
 
 
-def _inside(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
-    return outer[0] <= inner[0] and inner[1] <= outer[1]
-
-
-def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
 def _starts_line(text: str, index: int) -> bool:
-    line_start = text.rfind("\n", 0, index) + 1
-    return not text[line_start:index].strip() and text[index:index + 1] == "["
+    """Whether only blanks precede ``index`` on its line (a list marker, not a cite)."""
+    before = index
+    # Walk back over blanks only: a search back to the line start costs quadratic time on
+    # megabyte lines full of "[1]".
+    while before > 0 and text[before - 1] in " \t":
+        before -= 1
+    return (before == 0 or text[before - 1] in "\r\n") and text[index:index + 1] == "["
+
+
+_BLOCK_TAG = re.compile(r"</?(?:li|p|div|br|tr|td|th|h[1-6]|ol|ul|dl|dd|dt|table|blockquote|"
+                        r"section|article|header|footer|hr)\b[^<>\n]{0,500}>", re.IGNORECASE)
+_EMPHASIS_OPEN = re.compile(r"<(?:i|em|cite)\b[^<>\n]{0,200}>", re.IGNORECASE)
+_EMPHASIS_CLOSE = re.compile(r"</(?:i|em|cite)\s{0,5}>", re.IGNORECASE)
+_ENTITIES = {"&amp;": "&", "&nbsp;": " ", "&quot;": "\"", "&#39;": "'", "&apos;": "'"}
 
 
 def _blank_tags(text: str) -> str:
+    """HTML laid out as text of the same length (so spans stay valid): block tags end a line
+    (one list item per line), <i>/<em> titles become *emphasis*, other tags blanks."""
+    text = _BLOCK_TAG.sub(lambda m: " " * (len(m.group(0)) - 1) + "\n", text)
+    text = _EMPHASIS_OPEN.sub(lambda m: " " * (len(m.group(0)) - 1) + "*", text)
+    text = _EMPHASIS_CLOSE.sub(lambda m: "*" + " " * (len(m.group(0)) - 1), text)
+    text = re.sub(r"&(?:amp|nbsp|quot|#39|apos);",
+                  lambda m: _ENTITIES[m.group(0)].ljust(len(m.group(0))), text)
     return re.sub(r"<[^<>\n]{0,500}>", lambda match: " " * len(match.group(0)), text)
 
 
@@ -57,8 +72,34 @@ def _sanitise(text: str) -> str:
     return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", text)
 
 
-def extract(text: str, *, format: str | None = None) -> list[Citation]:
-    """All citation spans of ``text`` in document order, each with parsed fields."""
+class _Spans:
+    """Sorted spans answering "is this span inside / overlapping one of them" in log time."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [start for start, _ in ordered]
+        self.reach: list[int] = []  # the furthest end among the spans starting so far
+        furthest = -1
+        for _, end in ordered:
+            furthest = max(furthest, end)
+            self.reach.append(furthest)
+
+    def covers(self, span: tuple[int, int]) -> bool:
+        before = bisect_right(self.starts, span[0])
+        return before > 0 and self.reach[before - 1] >= span[1]
+
+    def overlaps(self, span: tuple[int, int]) -> bool:
+        before = bisect_left(self.starts, span[1])
+        return before > 0 and self.reach[before - 1] > span[0]
+
+
+def extract(text: str, *, format: str | None = None,
+            max_citations: int = MAX_CITATIONS) -> list[Citation]:
+    """All citation spans of ``text`` in document order, each with parsed fields.
+
+    Past ``max_citations`` the citations are still listed, each with a ``problem`` saying
+    it was not checked, so that a huge input is bounded and nothing vanishes silently.
+    """
     if isinstance(text, bytes):
         text = text.decode("utf-8", errors="replace")
     original = text
@@ -68,34 +109,38 @@ def extract(text: str, *, format: str | None = None) -> list[Citation]:
         raise ValueError(f"unknown format {kind!r}; expected one of {', '.join(FORMATS)}")
     entries = find_bibtex(text)
     if kind != "bibtex":
-        bib_spans = [c.span for c in entries]
-        # Tags become spaces (offsets unchanged) so markup does not split or join entries.
+        bib_spans = _Spans([c.span for c in entries])
+        # Tags laid out as text (offsets unchanged) so markup does not split or join entries.
         prose = _blank_tags(text) if kind == "html" else text
-        entries += [c for c in find_references(prose)
-                    if not any(_overlaps(c.span, span) for span in bib_spans)]
-    entry_spans = [c.span for c in entries]
+        entries += [c for c in find_references(prose) if not bib_spans.overlaps(c.span)]
+    entry_spans = _Spans([c.span for c in entries])
     found = find_identifiers(text) + ([] if kind == "bibtex" else find_inline(text))
     others: list[Citation] = []
+    # Accepted spans are disjoint and sorted by start: a new span overlaps one of them
+    # exactly when it starts before the last one ends.
+    accepted_end = -1
     for citation in sorted(found, key=lambda c: (c.span[0], -c.span[1])):
-        if any(_inside(citation.span, span) for span in entry_spans):
-            continue
-        if any(_overlaps(citation.span, other.span) for other in others):
+        if entry_spans.covers(citation.span) or citation.span[0] < accepted_end:
             continue
         if citation.kind == "inline" and citation.key and _starts_line(text, citation.span[0]):
             continue  # "[3] K. He, ..." -- a list marker, not a citation
         others.append(citation)
+        accepted_end = citation.span[1]
     citations = sorted(entries + others, key=lambda c: (c.span[0], -c.span[1]))
     for citation in citations:
         citation.text = original[citation.span[0]:citation.span[1]]
     link_citations(citations)
     # "[100, 200]" in prose is a range, not a citation, unless a reference list backs it;
     # "Smith and Jones" without a year is a citation only when an entry names them.
-    unlinked = [c for c in citations if c.kind == "inline" and c.links_to is None and (
+    unlinked = {id(c) for c in citations if c.kind == "inline" and c.links_to is None and (
         (c.key and c.key[:1].isdigit() and int(re.split(r"\D", c.key)[0]) >= UNBACKED_NUMBER)
-        or (not c.key and c.fields.authors and c.fields.year is None))]
+        or (not c.key and c.fields.authors and c.fields.year is None))}
     if unlinked:
-        citations = [c for c in citations if c not in unlinked]
+        citations = [c for c in citations if id(c) not in unlinked]
         link_citations(citations)
+    for citation in citations[max_citations:]:
+        citation.problem = (f"not checked: the input has more than {max_citations} citations "
+                            "(the per-input cap)")
     return citations
 
 
@@ -103,19 +148,32 @@ def link_citations(citations: list[Citation]) -> None:
     """Point each in-text citation at the reference entry it cites, when there is one."""
     entries = [(i, c) for i, c in enumerate(citations) if c.kind in ("reference", "bibtex")]
     by_key = {c.key: i for i, c in entries if c.key}
+    by_title: dict[str, int] = {}
+    # Entries by the family names that can start an author-year match (first and last), so
+    # that each in-text cite looks at the entries naming it, not at every entry.
+    by_family: dict[str, list[int]] = {}
+    families_of: dict[int, list[str]] = {}
+    for index, entry in entries:
+        if entry.fields.title:
+            by_title.setdefault(normalize_text(entry.fields.title), index)
+        if entry.fields.authors:
+            families = [normalize_text(family_name(name)) for name in entry.fields.authors]
+            families_of[index] = families
+            for family in dict.fromkeys((families[0], families[-1])):
+                by_family.setdefault(family, []).append(index)
     for citation in citations:
         if citation.kind == "inline" and citation.key:
             keys = [citation.key] if citation.key in by_key else expand_numbers(citation.key)
             citation.links_to = next((by_key[k] for k in keys if k in by_key), None)
         elif citation.kind == "inline" and citation.fields.authors:
-            citation.links_to = _by_author_year(citation, entries)
+            citation.links_to = _by_author_year(citation, citations, by_family, families_of)
         elif citation.kind == "title" and citation.fields.title:
-            wanted = normalize_text(citation.fields.title)
-            citation.links_to = next((i for i, c in entries if c.fields.title
-                                      and normalize_text(c.fields.title) == wanted), None)
+            citation.links_to = by_title.get(normalize_text(citation.fields.title))
 
 
-def _by_author_year(citation: Citation, entries: list[tuple[int, Citation]]) -> int | None:
+def _by_author_year(citation: Citation, citations: list[Citation],
+                    by_family: dict[str, list[int]],
+                    families_of: dict[int, list[str]]) -> int | None:
     """The entry whose first author's family name and year match an author–year citation.
 
     A citation without a year ("Abel et al. showed", "Dao and Ré") links only to the one
@@ -124,11 +182,11 @@ def _by_author_year(citation: Citation, entries: list[tuple[int, Citation]]) -> 
     cited = citation.fields
     wanted = [normalize_text(family_name(name)) for name in cited.authors]
     matches = []
-    for index, entry in entries:
-        fields = entry.fields
-        if not fields.authors or (cited.year is not None and fields.year != cited.year):
+    for index in by_family.get(wanted[0], ()):
+        fields = citations[index].fields
+        if cited.year is not None and fields.year != cited.year:
             continue
-        families = [normalize_text(family_name(name)) for name in fields.authors]
+        families = families_of[index]
         if cited.year is None:
             named = families[:len(wanted)] == wanted
         else:

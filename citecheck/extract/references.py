@@ -57,7 +57,8 @@ def _items(text: str) -> Iterator[tuple[int, int, str | None]]:
     current: list[int] = []  # start, end of the item being built
     key: str | None = None
     for line in text.splitlines(keepends=True):
-        start, end = offset, offset + len(line.rstrip("\r\n"))
+        # Trailing blanks are not part of an item (HTML tags laid out as text leave some).
+        start, end = offset, offset + len(line.rstrip())
         offset += len(line)
         stripped = line.strip()
         if FENCE.match(line):
@@ -152,17 +153,29 @@ def _skip(text: str, pos: int) -> int:
     return pos
 
 
+# Titles may start in lower case with a one-letter prefix: "f-Domain ...", "k-Means ...".
+LOWER_PREFIX_TITLE = re.compile(r"[a-z]{1,3}-[A-Z0-9]|[a-z][A-Z]")
+
+
 def looks_like_reference(fields: CitedFields, entry: str) -> bool:
-    """Parsed fields amount to a reference: a title plus authors, and a year, venue or id."""
+    """Parsed fields amount to a reference: a title plus authors, and a year, venue or id.
+
+    Any reading of the entry may qualify ("Psomas A, Verma P. Fair and efficient ..." reads
+    as a lower-case title only when "Verma P. Fair" is taken for one name).
+    """
     if not (MIN_ENTRY_CHARS <= len(entry) <= MAX_ENTRY_CHARS):
         return False
+    return any(_reference_reading(reading) for reading in [fields, *fields.readings])
+
+
+def _reference_reading(fields: CitedFields) -> bool:
     has_id = bool(fields.doi or fields.arxiv or fields.isbn or fields.pmid)
-    title_words = len((fields.title or "").split())
+    title = fields.title or ""
     if not fields.authors:
         return False
-    if title_words < 2 and not has_id:
+    if len(title.split()) < 2 and not has_id:
         return False
-    if fields.title and fields.title[0].islower() and not has_id:
+    if title[:1].islower() and not has_id and not LOWER_PREFIX_TITLE.match(title):
         return False  # "Ho et al. (2020) introduced diffusion." -- a verb, not a title
     return bool(fields.year or fields.venue or has_id)
 
@@ -172,9 +185,32 @@ def _clean(entry: str) -> str:
     return LATEX_NOISE.sub(" ", entry) if "\\" in entry else entry
 
 
+def _unread_entry(text: str, item_start: int, body_start: int, item_end: int,
+                  key: str | None) -> Citation | None:
+    """A list item that reads like a reference entry the parser could not take apart."""
+    entry = text[body_start:item_end]
+    listed = MARKER.match(text[item_start:item_end]) or BIBITEM.match(text[item_start:item_end])
+    if not listed or not (MIN_ENTRY_CHARS <= len(entry) <= MAX_ENTRY_CHARS):
+        return None
+    if not (YEAR.search(entry) or IDENTIFIER_HINT.search(entry)) or len(entry.split()) < 4:
+        return None
+    fields = parse_reference(_clean(entry))
+    problem = None
+    if not (fields.title and len(fields.title.split()) >= 2) and not (fields.doi or fields.arxiv):
+        problem = "could not read this entry as a reference (no title or identifier found)"
+    start = item_start if BIBITEM.match(text[item_start:item_end]) else body_start
+    return Citation(entry, (start, item_end), "reference", fields, key=key, problem=problem)
+
+
 def find_references(text: str) -> list[Citation]:
-    """Reference entries: list items, one-per-line or paragraph entries, and embedded ones."""
+    """Reference entries: list items, one-per-line or paragraph entries, and embedded ones.
+
+    A numbered or bulleted item with a year or identifier that does not parse is still an
+    entry when the text has a reference list (some other entry parsed): it is returned,
+    with its problem when nothing checkable was read from it, rather than lost.
+    """
     found: list[Citation] = []
+    unread: list[Citation] = []
     for item_start, item_end, key in _items(text):
         body_start = _body_start(text, item_start, item_end)
         if body_start >= item_end:
@@ -198,7 +234,16 @@ def find_references(text: str) -> list[Citation]:
             if end >= item_end - 1:
                 continue
             body_start = end
+        else:
+            embedded = _embedded(text, body_start, item_end)
+            lost = _unread_entry(text, item_start, body_start, item_end, key)
+            if lost is not None and not embedded:
+                unread.append(lost)
+            found.extend(embedded)
+            continue
         found.extend(_embedded(text, body_start, item_end))
+    if unread and any(c.kind == "reference" for c in found):
+        found = sorted(found + unread, key=lambda c: c.span[0])
     return found
 
 

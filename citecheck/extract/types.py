@@ -24,12 +24,22 @@ class CitedFields:
     isbn: str | None = None
     pmid: str | None = None
     et_al: bool = False
+    readings: list[CitedFields] = field(default_factory=list)
+    """Other complete parses of the same text, for the record to choose among (authors
+    read another way, another title boundary); empty when the text has one reading."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "title": self.title, "authors": list(self.authors), "year": self.year,
             "venue": self.venue, "doi": self.doi, "arxiv": self.arxiv,
         }
+
+    def key(self) -> tuple[object, ...]:
+        """Every parsed field, readings included: two citations may share a verdict only
+        when their keys are equal ("In-Context" and "In Context" are two keys)."""
+        return (self.title, tuple(self.authors), self.year, self.venue, self.doi, self.arxiv,
+                self.url, self.volume, self.pages, self.isbn, self.pmid, self.et_al,
+                tuple(reading.key() for reading in self.readings))
 
     def full_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -51,3 +61,6 @@ class Citation:
     """BibTeX key, reference number or label, used to link in-text citations to entries."""
     links_to: int | None = None
     """For in-text citations: the position in the citation list of the entry they cite."""
+    problem: str | None = None
+    """Why this citation cannot be checked (an entry that could not be parsed, one past the
+    per-input cap): it is reported ``unverifiable`` with this reason, never dropped."""
