@@ -281,3 +281,23 @@ def test_an_index_whose_encoder_is_not_installed_is_refused_saying_how_to_rebuil
     message = str(refused.value)
     assert "\n" not in message
     assert "pip install onnxruntime" in message and "citecheck index build" in message
+
+
+@pytest.mark.slow
+def test_onnx_encoder_shared_by_8_threads_gives_each_thread_its_own_vectors() -> None:
+    encoder = get_encoder("onnx-int8")
+    expected = encoder.encode_batch(TITLES)
+    results: dict[int, np.ndarray] = {}
+
+    def worker(thread: int) -> None:
+        rotated = TITLES[thread % len(TITLES):] + TITLES[:thread % len(TITLES)]
+        results[thread] = np.roll(encoder.encode_batch(rotated), thread % len(TITLES), axis=0)
+
+    threads = [threading.Thread(target=worker, args=(thread,)) for thread in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == list(range(THREADS))
+    for vectors in results.values():
+        assert _cosines(vectors, expected).min() > 0.9999
