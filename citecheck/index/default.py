@@ -7,7 +7,7 @@ from pathlib import Path
 
 from citecheck.config import default_encoder_name, default_index_dir, default_sources
 from citecheck.index.build import Progress, build_index
-from citecheck.index.encoders import get_encoder
+from citecheck.index.encoders import canonical_encoder_name, get_encoder
 from citecheck.index.manifest import FORMAT_VERSION, MANIFEST_FILE
 
 
@@ -24,7 +24,8 @@ def default_index_state(directory: Path) -> str | None:
         return None
     if manifest.get("format_version") != FORMAT_VERSION:
         return "its format changed"
-    if manifest.get("model") != get_encoder(default_encoder_name()).name:
+    # Compared by name: loading the encoder here would cost a CLI run its start-up.
+    if manifest.get("model") != canonical_encoder_name(default_encoder_name()):
         return "its encoder changed"
     built_from = sorted(str(s.get("path")) for s in manifest.get("sources") or []
                         if isinstance(s, dict))
