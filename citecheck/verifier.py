@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from citecheck.errors import OnlineError
 from citecheck.extract import Citation, CitedFields, extract
@@ -12,11 +13,13 @@ from citecheck.extract.references import parse_reference
 from citecheck.index import Index
 from citecheck.index.encoders import Encoder
 from citecheck.match import Candidate, retrieve_many
-from citecheck.online import OnlineResolver
 from citecheck.records import Record
 from citecheck.report import IndexInfo, Report
 from citecheck.venues import VenueTable, default_venue_table
 from citecheck.verdict import NOT_FOUND, UNVERIFIABLE, CitationResult, Coverage, decide
+
+if TYPE_CHECKING:  # requests costs a CLI run ~0.3 s; only --online needs it
+    from citecheck.online import OnlineResolver
 
 
 def work_key(fields: CitedFields) -> tuple[object, ...]:

@@ -10,9 +10,12 @@ from collections.abc import Iterable, Iterator
 from functools import cached_property
 from itertools import combinations
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
 from rapidfuzz import fuzz
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 from citecheck.errors import IndexCorruptError
 from citecheck.records import Record, normalize_text
@@ -37,6 +40,10 @@ _RECORD_COLUMNS = "rid, id, title, authors, year, venue, doi, arxiv, url, type, 
 
 def create_store(path: Path) -> sqlite_utils.Database:
     """Create an empty store with its tables and identifier indexes (search comes later)."""
+    # Imported here: sqlite_utils imports pandas when present (~1 s), and reading an
+    # index never needs it.
+    import sqlite_utils
+
     db = sqlite_utils.Database(path)
     db.conn.execute("PRAGMA journal_mode=WAL")
     db["records"].create(
