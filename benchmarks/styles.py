@@ -24,7 +24,8 @@ class Work:
         # BibTeX "and others" is printed as "et al." by every style.
         self.et_al = bool(names) and names[-1] == "et al."
         self.authors = [n for n in names if n != "et al."]
-        self.title = " ".join(fields.get("title", "").replace("{", "").replace("}", "").split())
+        title = html.unescape(fields.get("title", "")).replace("{", "").replace("}", "")
+        self.title = " ".join(title.split())
         self.year = str(fields.get("year", "") or "").strip()
         self.venue = (fields.get("booktitle") or fields.get("journal") or "").strip()
         self.is_journal = bool(fields.get("journal")) and not fields.get("booktitle")

@@ -29,9 +29,11 @@ class Change:
     """One edit made to the text."""
 
     span: tuple[int, int]
-    action: str  # "corrected", "replaced" or "marked"
+    action: str  # "corrected", "replaced", "marked" or "unparsed" (kept as written)
     before: str
     after: str
+    line: int = 0
+    """The line of the input the citation starts on (1-based)."""
 
 
 def corrected_reference(result: CitationResult) -> str | None:
@@ -79,7 +81,10 @@ def fix_text(text: str, report: Report) -> tuple[str, list[Change]]:
             continue
         start, end = result.citation.span
         before = text[start:end]
-        if result.verdict == MISMATCH:
+        if result.citation.problem is not None:
+            # Written back as it is, and reported, so the user knows it was not checked.
+            edits.append(Change((start, end), "unparsed", before, before))
+        elif result.verdict == MISMATCH:
             after = corrected_reference(result)
             if after and after != before:
                 edits.append(Change((start, end), "corrected", before, after))
@@ -93,7 +98,18 @@ def fix_text(text: str, report: Report) -> tuple[str, list[Change]]:
                 marked = (f"% {UNVERIFIED_MARK}\n{before}" if result.citation.kind == "bibtex"
                           else f"{before} {UNVERIFIED_MARK}")
                 edits.append(Change((start, end), "marked", before, marked))
-    fixed = text
-    for change in sorted(edits, key=lambda c: c.span[0], reverse=True):
-        fixed = fixed[: change.span[0]] + change.after + fixed[change.span[1]:]
-    return fixed, sorted(edits, key=lambda c: c.span[0])
+    # One pass in document order: the text between edits is written back unchanged, and
+    # line numbers are counted as it goes.
+    pieces: list[str] = []
+    position = 0
+    line = 1
+    for change in sorted(edits, key=lambda c: c.span[0]):
+        if change.span[0] < position:
+            continue  # never write over text another edit already replaced
+        line += text.count("\n", position, change.span[0])
+        change.line = line
+        line += text.count("\n", change.span[0], change.span[1])
+        pieces += [text[position:change.span[0]], change.after]
+        position = change.span[1]
+    pieces.append(text[position:])
+    return "".join(pieces), sorted(edits, key=lambda c: c.span[0])

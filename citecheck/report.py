@@ -35,8 +35,15 @@ class Report:
 
     @property
     def summary(self) -> dict[str, int]:
-        counts = {"total": len(self.results)} | {v: 0 for v in VERDICTS}
+        """Verdict counts over the works cited: reference entries and in-text cites with no
+        entry. In-text mentions of an entry share its verdict and are counted apart
+        (``mentions``), so two papers cited twice each are 2 works, not 4 verdicts."""
+        counts = {"total": 0} | {v: 0 for v in VERDICTS} | {"mentions": 0}
         for result in self.results:
+            if result.citation.links_to is not None:
+                counts["mentions"] += 1
+                continue
+            counts["total"] += 1
             counts[result.verdict] += 1
         return counts
 
@@ -122,10 +129,10 @@ def render_text(report: Report, *, colour: bool = False) -> str:
                              f"{_shorten(suggestion.record.title, 80)} "
                              f"({suggestion.record.year}, {suggestion.record.venue or 'n/a'})")
     summary = report.summary
-    linked = sum(len(texts) for texts in cited_as.values())
-    note = f"; {linked} of them in-text, listed under their entries" if linked else ""
+    note = (f"; {summary['mentions']} in-text mention(s) listed under their entries"
+            if summary["mentions"] else "")
     lines += ["", "summary: " + ", ".join(f"{summary[v]} {v}" for v in VERDICTS)
-              + f" (of {summary['total']} citations{note})"]
+              + f" (of {summary['total']} works cited{note})"]
     return "\n".join(lines)
 
 

@@ -87,21 +87,33 @@ def fields_from_bibtex(entry_text: str) -> tuple[str | None, CitedFields] | None
     return _cited(entry.key, raw, entry.entry_type.lower())
 
 
+UNPARSED = "could not parse this BibTeX entry (kept as written)"
+
+
 def find_bibtex(text: str) -> list[Citation]:
     """Every ``@type{key, ...}`` entry: parsed by bibtexparser, or line by line when its
-    braces do not balance."""
+    braces do not balance. An entry never runs into the next one that starts a line (an
+    unclosed brace would swallow it), and one that cannot be parsed is still returned,
+    with its ``problem``, so that it is reported and written back, never lost."""
     starts = [m for m in ENTRY_START.finditer(text) if m.group(1).lower() not in SKIPPED_TYPES]
     if not starts:
         return []
     closing = _closing_braces(text, {m.end() - 1 for m in starts if m.group(0).endswith("{")})
+    line_starts = [m.start() for m in starts if _starts_line(text, m.start())]
     found: list[Citation] = []
     position = 0
+    following = 0  # index into line_starts of the first entry start after the current one
     for match in starts:
         if match.start() < position:
             continue
+        while following < len(line_starts) and line_starts[following] <= match.start():
+            following += 1
+        next_entry = line_starts[following] if following < len(line_starts) else len(text)
         end = closing.get(match.end() - 1)
+        if end is not None and end > next_entry:
+            end = None  # the brace that closes it belongs to a later entry
         if end is None:
-            end = _unbalanced_entry_end(text, match.start())
+            end = _unbalanced_entry_end(text, match.start(), next_entry)
             if end is None:
                 continue
             parsed = _lenient_entry(text[match.start():end])
@@ -113,19 +125,35 @@ def find_bibtex(text: str) -> list[Citation]:
             key, fields = parsed
             found.append(Citation(text[match.start():end], (match.start(), end), "bibtex",
                                   fields, key=key))
-            position = end
-        elif match.end() - 1 in closing:
-            position = end
+        elif _starts_line(text, match.start()):
+            found.append(Citation(text[match.start():end], (match.start(), end), "bibtex",
+                                  CitedFields(), key=_header_key(text, match.start()),
+                                  problem=UNPARSED))
+        else:
+            continue  # an "@" inside prose ("mail me @home{...") is no entry
+        position = end
     return found
 
 
-def _unbalanced_entry_end(text: str, start: int) -> int | None:
-    """End of an entry whose braces do not balance: its last line that is a lone ``}``
-    before a blank line, the next entry or the end of the text."""
-    limit = min(len(text), start + MAX_ENTRY_CHARS)
+def _starts_line(text: str, index: int) -> bool:
+    line_start = index
+    while line_start > 0 and text[line_start - 1] in " \t":
+        line_start -= 1
+    return line_start == 0 or text[line_start - 1] == "\n"
+
+
+def _header_key(text: str, start: int) -> str | None:
+    header = HEADER.match(text, start)
+    return header.group(2).strip() if header else None
+
+
+def _unbalanced_entry_end(text: str, start: int, next_entry: int) -> int | None:
+    """End of an entry whose braces do not balance: up to a blank line, the next entry or
+    the end of the text, without the blank lines before them."""
+    limit = min(len(text), start + MAX_ENTRY_CHARS, next_entry)
     following = ENTRY_START.search(text, start + 1, limit)
     blank = text.find("\n\n", start, limit)
     stop = min(p for p in (following.start() if following else limit,
                           blank if blank >= 0 else limit, limit))
-    closing = text.rfind("}", start, stop)
-    return closing + 1 if closing > start else None
+    end = start + len(text[start:stop].rstrip())
+    return end if end > start + 1 else None

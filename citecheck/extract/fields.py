@@ -34,8 +34,8 @@ MARKER = re.compile(
 MAX_REFERENCE_CHARS = 4000
 # Notes after a title that are not part of it: "[Motion picture]", "(2nd ed.)".
 TITLE_NOTE = re.compile(
-    r"\s?(?:\[[^\[\]]{1,60}\]|\((?:[^()]{0,30}\b(?:ed|edn|edition|trans|translated|vol|"
-    r"in [A-Z][a-z]+)\b[^()]{0,40})\))$"
+    r"\s?(?:\[[^\[\]]{1,60}\]|\((?:[^()]{0,30}\b(?:ed|edn|edition|trans|translated|vol)\b"
+    r"[^()]{0,40}|in [A-Z][a-z]+)\))$"
 )
 # Words that mark a sentence as venue, publisher or editorial note rather than a subtitle.
 SUBTITLE_STOP = re.compile(

@@ -217,7 +217,8 @@ def _given_first(tokens: list[_Token], i: int, in_list: bool = False,
     while j < len(tokens) and len(parts) <= MAX_GIVEN_TOKENS + 2:
         token = tokens[j]
         # "Yang An and Rui Gao": a short word ending a name before a comma or "and".
-        short_last = bool(parts) and parts[0].is_word and token.is_short_name and (
+        short_last = bool(parts) and (parts[0].is_word or parts[0].is_initials) \
+            and token.is_short_name and (
             token.punct[:1] == "," or (not token.punct and j + 1 < len(tokens)
                                        and tokens[j + 1].core in AND_WORDS))
         if not (token.is_word or token.is_initials or (parts and token.is_particle)
@@ -236,7 +237,8 @@ def _given_first(tokens: list[_Token], i: int, in_list: bool = False,
         # with an abbreviated given name ("Yu." for "Yuri").
         parts[-1] = _Token(parts[-1].core.rstrip("."), "." + parts[-1].punct, parts[-1].end)
     last_is_name = parts[-1].is_word or ((in_list or len(parts) >= 2) and parts[-1].is_short_name
-                                         and parts[0].is_word) if parts else False
+                                         and (parts[0].is_word or parts[0].is_initials)
+                                         ) if parts else False
     if len(parts) < 2 or not last_is_name or (parts[0].is_particle
                                                     and parts[0].core.islower()):
         return None

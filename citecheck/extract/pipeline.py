@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from bisect import bisect_left, bisect_right
 
@@ -49,22 +50,46 @@ def _starts_line(text: str, index: int) -> bool:
     return (before == 0 or text[before - 1] in "\r\n") and text[index:index + 1] == "["
 
 
-_BLOCK_TAG = re.compile(r"</?(?:li|p|div|br|tr|td|th|h[1-6]|ol|ul|dl|dd|dt|table|blockquote|"
-                        r"section|article|header|footer|hr)\b[^<>\n]{0,500}>", re.IGNORECASE)
-_EMPHASIS_OPEN = re.compile(r"<(?:i|em|cite)\b[^<>\n]{0,200}>", re.IGNORECASE)
-_EMPHASIS_CLOSE = re.compile(r"</(?:i|em|cite)\s{0,5}>", re.IGNORECASE)
-_ENTITIES = {"&amp;": "&", "&nbsp;": " ", "&quot;": "\"", "&#39;": "'", "&apos;": "'"}
+# One pass over the markup of an HTML answer: block tags, emphasis, other tags, entities.
+_MARKUP = re.compile(
+    r"(?P<block></?(?:li|p|div|br|tr|td|th|h[1-6]|ol|ul|dl|dd|dt|table|blockquote|section|"
+    r"article|header|footer|hr)\b[^<>\n]{0,500}>)"
+    r"|(?P<open><(?:i|em|cite)\b[^<>\n]{0,200}>)|(?P<close></(?:i|em|cite)\s{0,5}>)"
+    r"|(?P<tag><[^<>\n]{0,500}>)"
+    r"|(?P<entity>&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});)",
+    re.IGNORECASE,
+)
+_MARKUP_TEXT = {"block": "\n", "open": "*", "close": "*", "tag": " "}
 
 
-def _blank_tags(text: str) -> str:
-    """HTML laid out as text of the same length (so spans stay valid): block tags end a line
-    (one list item per line), <i>/<em> titles become *emphasis*, other tags blanks."""
-    text = _BLOCK_TAG.sub(lambda m: " " * (len(m.group(0)) - 1) + "\n", text)
-    text = _EMPHASIS_OPEN.sub(lambda m: " " * (len(m.group(0)) - 1) + "*", text)
-    text = _EMPHASIS_CLOSE.sub(lambda m: "*" + " " * (len(m.group(0)) - 1), text)
-    text = re.sub(r"&(?:amp|nbsp|quot|#39|apos);",
-                  lambda m: _ENTITIES[m.group(0)].ljust(len(m.group(0))), text)
-    return re.sub(r"<[^<>\n]{0,500}>", lambda match: " " * len(match.group(0)), text)
+def html_as_text(text: str) -> tuple[str, list[int]]:
+    """HTML laid out as text, and for each of its characters the offset it came from.
+
+    Block tags end a line (one list item per line), <i>/<em> titles become *emphasis*,
+    entities their character ("Ken&#x27;ichi" stays one word), other tags a blank.
+    """
+    parts: list[str] = []
+    origins: list[int] = []
+    position = 0
+    for match in _MARKUP.finditer(text):
+        parts.append(text[position:match.start()])
+        origins.extend(range(position, match.start()))
+        kind = match.lastgroup or "tag"
+        replacement = html.unescape(match.group(0)) if kind == "entity" else _MARKUP_TEXT[kind]
+        parts.append(replacement)
+        origins.extend([match.start()] * len(replacement))
+        position = match.end()
+    parts.append(text[position:])
+    origins.extend(range(position, len(text) + 1))
+    return "".join(parts), origins
+
+
+def _from_html(citations: list[Citation], origins: list[int]) -> list[Citation]:
+    """Citations found in ``html_as_text`` moved back onto the HTML's offsets."""
+    for citation in citations:
+        start, end = citation.span
+        citation.span = (origins[start], origins[end - 1] + 1 if end > start else origins[end])
+    return citations
 
 
 def _sanitise(text: str) -> str:
@@ -110,9 +135,13 @@ def extract(text: str, *, format: str | None = None,
     entries = find_bibtex(text)
     if kind != "bibtex":
         bib_spans = _Spans([c.span for c in entries])
-        # Tags laid out as text (offsets unchanged) so markup does not split or join entries.
-        prose = _blank_tags(text) if kind == "html" else text
-        entries += [c for c in find_references(prose) if not bib_spans.overlaps(c.span)]
+        # Markup laid out as text, so that it does not split or join entries.
+        if kind == "html":
+            prose, origins = html_as_text(text)
+            references = _from_html(find_references(prose), origins)
+        else:
+            references = find_references(text)
+        entries += [c for c in references if not bib_spans.overlaps(c.span)]
     entry_spans = _Spans([c.span for c in entries])
     found = find_identifiers(text) + ([] if kind == "bibtex" else find_inline(text))
     others: list[Citation] = []

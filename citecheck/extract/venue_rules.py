@@ -204,7 +204,16 @@ def cut_web(venue: str) -> str:
     return venue[: found.start()] if found else venue
 
 
+# A venue word with nothing after it names no venue: "in Proc. , 2026", "In: Journal".
+EMPTY_VENUE = re.compile(
+    r"(?:[Ii]n:?\s)?(?:Proc|Proceedings|Conf|Conference|Journal|J|Trans|Transactions|Workshop|"
+    r"Symposium|Int|International|[Ii]n)\.?:?"
+)
+
+
 def leftover(venue: str) -> bool:
-    """A venue that after cutting names only a month, a volume count, a web path or a note."""
+    """A venue that after cutting names only a month, a volume count, a web path, a note or
+    a bare venue word."""
     return bool(MONTH_ONLY.match(venue) or ONLY_NUMBERING.match(venue) or WEB_PATH.search(venue)
-                or PLACE_ONLY.match(venue) or re.match(r"Cited\s\d", venue))
+                or PLACE_ONLY.match(venue) or re.match(r"Cited\s\d", venue)
+                or EMPTY_VENUE.fullmatch(venue))
