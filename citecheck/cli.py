@@ -163,7 +163,7 @@ def fix(file: str, index_dir: Path | None, output: Path | None, input_format: st
         output.write_text(fixed, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
     for change in changes:
-        click.echo(f"  {change.action}: {change.before[:70]!r}", err=True)
+        click.echo(f"  line {change.line}: {change.action}: {change.before[:70]!r}", err=True)
     click.echo(f"{len(changes)} change(s)", err=True)
     return EXIT_FLAGGED if report.flagged else 0
 
