@@ -230,3 +230,21 @@ def test_index_info_coverage_lists_the_complete_venue_years(open_world_index: Pa
     assert completed.returncode == 0, completed.stderr
     assert "  ICML: 2021" in completed.stdout.splitlines()
     assert "arXiv" not in completed.stdout
+
+
+def test_default_index_is_built_on_first_use_and_rebuilt_when_its_sources_change(
+        tmp_path: Path) -> None:
+    answer = tmp_path / "answer.md"
+    answer.write_text("References\n\n1. Alexander Nichol and Prafulla Dhariwal. Improved "
+                      "Denoising Diffusion Probabilistic Models. In ICML, 2021.\n", encoding="utf-8")
+    env = {"CITECHECK_INDEX": str(tmp_path / "default"), "CITECHECK_ENCODER": "static",
+           "CITECHECK_SOURCES": str(ACCEPTED)}
+    first = run_cli(str(answer), env=env)
+    assert first.returncode == 0, first.stderr
+    assert "building the default index" in first.stderr and "first run only" in first.stderr
+    second = run_cli(str(answer), env=env)
+    assert second.returncode == 0 and "building" not in second.stderr
+    changed = run_cli(str(answer), env={**env, "CITECHECK_SOURCES": f"{ACCEPTED}:{ARXIV}"})
+    assert changed.returncode == 0
+    assert "its source list changed" in changed.stderr
+    assert load_manifest(tmp_path / "default").count == 12
