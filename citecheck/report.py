@@ -163,6 +163,8 @@ def render_bibtex(report: Report) -> str:
             continue  # an in-text citation: its reference entry carries the record
         key = result.citation.key if result.citation.kind == "bibtex" else None
         header = f"% [{number}] {result.verdict}: {_shorten(result.citation.text, 90)}"
+        header += "".join(f"\n% warning, {w.field}: cited {w.cited!r}, record says {w.expected!r}"
+                          for w in result.warnings)
         if result.record is not None:
             blocks.append(f"{header}\n{format_bibtex(result.record, key=key)}")
         elif result.suggestions:
