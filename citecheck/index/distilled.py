@@ -6,7 +6,13 @@ from pathlib import Path
 
 import numpy as np
 
-from citecheck.index.encoders import DISTILLED_ENCODER, WORD_CACHE_SIZE, StaticEncoder, _model_dir
+from citecheck.index.encoders import (
+    DISTILLED_ENCODER,
+    SPECIAL_TOKENS,
+    WORD_CACHE_SIZE,
+    StaticEncoder,
+    _model_dir,
+)
 from citecheck.index.model_files import cached_file
 
 TABLE_FILE = "minilm-distilled-256.npy"
@@ -20,9 +26,9 @@ DISTILL_BATCH = 1024
 
 def distilled_encoder(*, word_cache_size: int = WORD_CACHE_SIZE) -> StaticEncoder:
     """The distilled table behind the static encoder's tokenising and pooling."""
-    table = np.load(cached_file(TABLE_FILE, derive_table))
-    return StaticEncoder(table=np.array(table, dtype=np.float32), name=DISTILLED_ENCODER,
-                         word_cache_size=word_cache_size)
+    # Memory-mapped: a CLI run reads only the rows of the tokens it embeds.
+    table = np.load(cached_file(TABLE_FILE, derive_table), mmap_mode="r")
+    return StaticEncoder(table=table, name=DISTILLED_ENCODER, word_cache_size=word_cache_size)
 
 
 def derive_table(target: Path) -> None:
@@ -53,6 +59,10 @@ def derive_table(target: Path) -> None:
                                        "token_type_ids": np.zeros_like(batch)})
         token_vectors[start:start + len(ids)] = pooled
     table = principal_components(token_vectors, PCA_DIMENSIONS) * sif_weights(vocabulary)[:, None]
+    for token in SPECIAL_TOKENS:  # they say nothing about a text: they add nothing to its mean
+        token_id = tokenizer.token_to_id(token)
+        if token_id is not None:
+            table[token_id] = 0.0
     with target.open("wb") as handle:
         np.save(handle, table.astype(np.float32))
 
