@@ -387,7 +387,8 @@ def render(rows: list[dict[str, Any]], corpus_size: int, sample_size: int, query
         "author only). Start-up, in a fresh process (best of 2): importing citecheck's encoders module "
         "(the package: the same for every encoder), then loading the encoder and encoding one text "
         f"(derived model files cached). Build estimate = {BUILD_WITHOUT_EMBEDDING_S:.0f} s + "
-        f"{corpus_size:,} texts at the measured rate. F1 (BibTeX / text renderings, whole dev set) from benchmarks/hallmark.py's "
+        f"{corpus_size:,} texts at the measured rate. F1 (BibTeX / text renderings, whole dev set) "
+        "from benchmarks/hallmark.py's "
         "evaluate: on an index of the sample declared complete (closed world: only the encoder "
         "differs), and on the default index's sources (open world, the headline setting).",
         "",
