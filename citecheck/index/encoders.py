@@ -144,10 +144,10 @@ class WordTokenCache:
 
 
 class StaticEncoder:
-    """Weighted mean of per-token vectors: no transformer pass, tens of thousands of texts/s.
+    """Weighted mean of per-token vectors: no transformer pass, thousands of texts/s.
 
-    By default the vectors are MiniLM's input token embeddings, read from the same
-    offline package, so nothing is derived or fetched; ``table`` swaps in another
+    By default the vectors are MiniLM's input token embeddings from the same offline
+    package (weighted, then cached as a memory-mapped table); ``table`` swaps in another
     (token id x dimension) table over MiniLM's vocabulary, such as the distilled one.
     """
 
