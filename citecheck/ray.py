@@ -30,7 +30,7 @@ from citecheck.batch import (
     verify_lines,
     write_line,
 )
-from citecheck.errors import CitecheckError, IndexMissingError
+from citecheck.errors import CitecheckError, IndexError_, IndexMissingError
 
 if TYPE_CHECKING:
     import ray.data
@@ -50,8 +50,30 @@ def _ray() -> Any:
     return ray
 
 
+class _Unopened:
+    """Stands in for a Verifier whose index could not be opened on this node.
+
+    Raised from ``__init__``, the error would reach the driver only as the text of an
+    ActorDiedError; raised from a batch, it comes back as itself (and the CLI exits 3).
+    """
+
+    def __init__(self, error: IndexError_) -> None:
+        self.error = error
+
+    def verify_many(self, texts: list[str]) -> list[Any]:
+        raise self.error
+
+
 def _open_verifier(index: str, factory: VerifierFactory | None,
                    options: dict[str, Any]) -> ManyVerifier:
+    try:
+        return _open_index(index, factory, options)
+    except IndexError_ as exc:
+        return _Unopened(exc)
+
+
+def _open_index(index: str, factory: VerifierFactory | None,
+                options: dict[str, Any]) -> ManyVerifier:
     path = Path(index)
     if not (path / "manifest.json").is_file():
         raise IndexMissingError(
@@ -157,12 +179,16 @@ def _cause(exc: BaseException) -> CitecheckError | None:
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        # A RayTaskError subclasses the error it carries, but its message is a traceback:
+        # the original, in .cause, reads as one line.
+        cause = getattr(current, "cause", None)
+        if isinstance(cause, BaseException):
+            current = cause
+            continue
         if isinstance(current, CitecheckError):
             return current
-        seen.add(id(current))
-        cause = getattr(current, "cause", None)
-        current = cause if isinstance(cause, BaseException) else (
-            current.__cause__ or current.__context__)
+        current = current.__cause__ or current.__context__
     return None
 
 
@@ -191,10 +217,13 @@ def run_batch_ray(input_path: Path, output_path: Path, *, index: Path | str,
     items = {item.line_number: item for item in plan.pending}
     started = connect(address)
     context = ray.data.DataContext.get_current()
-    saved = (context.execution_options.preserve_order, context.enable_progress_bars)
+    saved = (context.execution_options.preserve_order, context.enable_progress_bars,
+             context.raise_original_map_exception)
     # Input order, as the local command writes; the tqdm bar of the CLI is the progress.
     context.execution_options.preserve_order = True
     context.enable_progress_bars = False
+    # An index error from an actor comes back as itself, not as a UserCodeException's text.
+    context.raise_original_map_exception = True
     fd = open_output(output_path)
     try:
         ds = ray.data.from_items([{"line_number": number, "raw": raw[number]}
@@ -216,7 +245,8 @@ def run_batch_ray(input_path: Path, output_path: Path, *, index: Path | str,
         raise CitecheckError(f"the Ray job failed: {type(exc).__name__}: {exc}") from exc
     finally:
         os.close(fd)
-        context.execution_options.preserve_order, context.enable_progress_bars = saved
+        (context.execution_options.preserve_order, context.enable_progress_bars,
+         context.raise_original_map_exception) = saved
         if started:
             ray.shutdown()
     return result

@@ -17,6 +17,7 @@ import pytest
 from citecheck import Verifier
 from citecheck.batch import BatchResult, run_batch
 from citecheck.config import SourceSpec
+from citecheck.errors import IndexMissingError
 from citecheck.index.build import build_index
 from citecheck.index.encoders import get_encoder
 from citecheck.records import split_bibtex_authors
@@ -176,6 +177,13 @@ def test_ray_worker_killed_mid_run_loses_no_line(
     assert died.exists()  # a worker did die
     assert (result.written, result.failed) == (48, [])
     assert [row["id"] for row in output_rows(tmp_path / "out.jsonl")] == [r["id"] for r in rows]
+
+
+def test_ray_batch_without_the_index_on_a_node_stops_with_an_index_error(
+        tmp_path: Path, input_file: Path, ray_address: str) -> None:
+    with pytest.raises(IndexMissingError, match=r"on Ray node .*same path"):
+        run_batch_ray(input_file, tmp_path / "out.jsonl", index=tmp_path / "not-shared")
+    assert (tmp_path / "out.jsonl").read_bytes() == b""
 
 
 def batch_command(source: Path, output: Path, index: Path, address: str) -> list[str]:
