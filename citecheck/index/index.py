@@ -78,7 +78,7 @@ class Index:
                 f"{encoder.name!r} gives {encoder.dimension}; {rebuild_hint(directory)}"
             )
         try:
-            vectors = Vectors.load(directory / VECTORS_FILE)
+            vectors = Vectors.load(directory / VECTORS_FILE, mapped=True)
         except RuntimeError:
             raise IndexCorruptError(
                 f"cannot read {directory / VECTORS_FILE}; {rebuild_hint(directory)}"
