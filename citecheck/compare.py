@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -109,67 +110,72 @@ def title_extends(cited: str | None, expected: str | None) -> bool:
     return longer[: len(shorter)] == shorter or longer[-len(shorter):] == shorter
 
 
-def _core_words(name: str) -> list[str]:
-    """A family name's words without particles: "van der Maaten" -> ["maaten"]."""
-    words = normalize_text(name).split()
-    core = [w for w in words if w not in NAME_PARTICLES]
-    return core or words
+@dataclass(frozen=True, slots=True)
+class NameParts:
+    """A person's name, normalised once: its words, family name and given words."""
+
+    words: tuple[str, ...]
+    family: str
+    core: tuple[str, ...]
+    """The family name's words without particles: "van der Maaten" -> ("maaten",)."""
+    given: tuple[str, ...]
 
 
-def _same_family(a: str, b: str) -> bool:
-    x, y = normalize_text(a), normalize_text(b)
-    if not x or not y:
+@lru_cache(maxsize=262144)
+def name_parts(name: str) -> NameParts:
+    words = tuple(normalize_text(display_name(name)).split())
+    family = normalize_text(family_name(name))
+    family_words = family.split()
+    core = tuple(w for w in family_words if w not in NAME_PARTICLES) or tuple(family_words)
+    given = words[: len(words) - len(family_words)] if family_words else words
+    return NameParts(words, family, core, given)
+
+
+def _same_family(x: NameParts, y: NameParts) -> bool:
+    a, b = x.family, y.family
+    if not a or not b:
         return False
-    if x == y or x.replace(" ", "") == y.replace(" ", ""):
+    if a == b or a.replace(" ", "") == b.replace(" ", ""):
         return True
     # Compound family names: "Boix-Adserà" cited as "Boix"; "van der Maaten" as "Maaten".
     # Particles alone never make two names the same: "van Dijk" is not "van Gogh".
-    core_x, core_y = _core_words(x), _core_words(y)
+    core_x, core_y = x.core, y.core
     if core_x[-1] == core_y[-1] or core_x[0] == core_y[0]:
         return min(len(core_x[-1]), len(core_y[-1]), len(core_x[0]), len(core_y[0])) >= 3 \
             or core_x == core_y
-    return fuzz.ratio(x, y) >= SAME_NAME
+    return fuzz.ratio(a, b) >= SAME_NAME
 
 
-def _given_words(name: str) -> list[str]:
-    """The words of a name before its family name ("Jinsung" of "Jinsung Jeon")."""
-    words = normalize_text(display_name(name)).split()
-    family = normalize_text(family_name(name)).split()
-    return words[: len(words) - len(family)] if family else words
-
-
-def _swapped_order(cited: str, expected: str) -> bool:
+def _swapped_order(cited: NameParts, expected: NameParts) -> bool:
     """One source writes the family name first: "Jeon Jinsung" for "Jinsung Jeon"."""
-    cited_given, expected_given = _given_words(cited), _given_words(expected)
-    if len(cited_given) != 1 or len(expected_given) != 1:
+    if len(cited.given) != 1 or len(expected.given) != 1:
         return False
-    cited_family = normalize_text(family_name(cited))
-    expected_family = normalize_text(family_name(expected))
-    return (cited_family == expected_given[0]
-            and (cited_given[0] == expected_family
-                 or (len(cited_given[0]) == 1 and expected_family.startswith(cited_given[0]))))
+    return (cited.family == expected.given[0]
+            and (cited.given[0] == expected.family
+                 or (len(cited.given[0]) == 1 and expected.family.startswith(cited.given[0]))))
 
 
-def _same_person_reordered(cited: str, expected: str) -> bool:
+def _same_person_reordered(cited: NameParts, expected: NameParts) -> bool:
     """A source that orders or trims name parts differently: "Thommen Karimpanal George" for
     "Thommen George Karimpanal", "Ramon Matas" for "Ramon Matas Navarro".
 
     Same first given name (or initial), and either family name is a word of the other name.
     """
-    cited_words = normalize_text(display_name(cited)).split()
-    expected_words = normalize_text(display_name(expected)).split()
-    if len(cited_words) < 2 or len(expected_words) < 2:
+    if len(cited.words) < 2 or len(expected.words) < 2:
         return False
-    first_cited, first_expected = cited_words[0], expected_words[0]
+    first_cited, first_expected = cited.words[0], expected.words[0]
     same_given = (first_cited == first_expected
                   or (min(len(first_cited), len(first_expected)) == 1
                       and first_cited[0] == first_expected[0]))
     if not same_given:
         return False
-    cited_family = normalize_text(family_name(cited))
-    expected_family = normalize_text(family_name(expected))
-    return (len(cited_family) >= 3 and cited_family in expected_words[1:]) or (
-        len(expected_family) >= 3 and expected_family in cited_words[1:])
+    return (len(cited.family) >= 3 and cited.family in expected.words[1:]) or (
+        len(expected.family) >= 3 and expected.family in cited.words[1:])
+
+
+def _same_person(cited: NameParts, expected: NameParts) -> bool:
+    return (_same_family(cited, expected) or _swapped_order(cited, expected)
+            or _same_person_reordered(cited, expected))
 
 
 def _distinct_names(names: list[str]) -> list[str]:
@@ -185,29 +191,25 @@ def _distinct_names(names: list[str]) -> list[str]:
 
 
 def compare_authors(cited: list[str], expected: list[str]) -> AuthorAgreement:
-    cited_names = [n for n in cited if n and n != "et al."]
-    expected_names = _distinct_names(expected)
+    cited_names = [name_parts(n) for n in cited if n and n != "et al."]
+    expected_names = [name_parts(n) for n in _distinct_names(expected)]
     unused = list(expected_names)
     unmatched = []
     # Exact family names first, so a fuzzy match cannot take a name another author owns.
     for name in cited_names:
-        key = normalize_text(family_name(name))
-        exact = next((c for c in unused if normalize_text(family_name(c)) == key), None)
+        exact = next((c for c in unused if c.family == name.family), None)
         if exact is None:
             unmatched.append(name)
         else:
             unused.remove(exact)
     matched = len(cited_names) - len(unmatched)
     for name in unmatched:
-        fuzzy = next((c for c in unused if _same_family(family_name(name), family_name(c))
-                      or _swapped_order(name, c) or _same_person_reordered(name, c)), None)
+        fuzzy = next((c for c in unused if _same_person(name, c)), None)
         if fuzzy is not None:
             unused.remove(fuzzy)
             matched += 1
     first = bool(cited_names and expected_names
-                 and (_same_family(family_name(cited_names[0]), family_name(expected_names[0]))
-                      or _swapped_order(cited_names[0], expected_names[0])
-                      or _same_person_reordered(cited_names[0], expected_names[0])))
+                 and _same_person(cited_names[0], expected_names[0]))
     return AuthorAgreement(matched, len(cited_names), len(expected_names), first)
 
 
