@@ -302,10 +302,13 @@ def _found(citation: Citation, best: Comparison, problems: list[Mismatch],
                                      + ", ".join(dict.fromkeys(m.field for m in severe))
                                      + " wrong")
     if unconfirmed_venue is not None:
+        unknown = (coverage.venues and venues.venue_key(unconfirmed_venue.cited)
+                   not in coverage.venues)
         return CitationResult(
             citation, UNVERIFIABLE, 0.6, record=best.record, warnings=warnings,
             reason=f"the work exists, but the index holds only its preprint and cannot tell "
-                   f"whether it appeared in {unconfirmed_venue.cited}")
+                   f"whether it appeared in {unconfirmed_venue.cited}"
+                   + (" (a venue no record in the index names)" if unknown else ""))
     author_support = best.authors.overlap if best.authors.cited else 0.7
     confidence = 0.55 + 0.25 * title_certainty + 0.2 * author_support
     return CitationResult(citation, VERIFIED, min(confidence, 0.99), record=best.record,
