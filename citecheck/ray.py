@@ -154,7 +154,6 @@ def _actor_pool(ray: Any, actors: int | None) -> Any:
     return ray.data.ActorPoolStrategy(size=actors)
 
 
-
 def verify_dataset(ds: ray.data.Dataset, *, index: Path | str, column: str = "text",
                    actors: int | None = None, batch_size: int = CHUNK_SIZE,
                    factory: VerifierFactory | None = None,
@@ -200,8 +199,9 @@ def run_batch_ray(input_path: Path, output_path: Path, *, index: Path | str,
     """``run_batch`` on Ray: the same output lines in the same order, the same resume.
 
     Only the driver (this process) writes the output, one whole line at a time, so a
-    killed worker loses no finished line and never leaves a partial one: its batch is
-    verified again on a restarted actor.
+    killed worker loses no finished line and never leaves a partial one: Ray Data restarts
+    its actor and sends its batch again (actor pools default to unlimited restarts and task
+    retries). The driver holds the pending input lines in memory, as the local batch does.
     """
     ray = _ray()
     plan = plan_batch(input_path, output_path, max_line_bytes=max_line_bytes)
