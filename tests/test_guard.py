@@ -33,7 +33,7 @@ def real(records: list[dict[str, Any]]) -> str:
 
 @pytest.fixture()
 def wrong_year(records: list[dict[str, Any]]) -> str:
-    return reference(records[1], year=int(records[1]["fields"]["year"]) - 1)
+    return reference(records[1], year=int(records[1]["fields"]["year"]) - 3)
 
 
 def test_verified_answer_is_left_unchanged(verifier: Any, real: str,
@@ -97,9 +97,11 @@ def test_unrelated_source_does_not_verify_a_fabricated_citation(verifier: Any,
                                                                 real: str) -> None:
     source = Record(id="doc-2", title="Neural herding of sheep with recurrent networks")
     result = guard(verifier, answer(real, FABRICATED), sources=[source])
-    assert result.report.summary["not_found"] == 2  # the entry and its in-text pointer
+    verdicts = [r.verdict for r in result.report.results]
+    assert verdicts.count("not_found") == 2  # the entry and its in-text pointer
 
 
 def test_unknown_mode_is_rejected(verifier: Any) -> None:
     with pytest.raises(ValueError, match="mode"):
         guard(verifier, "text", mode="rewrite")  # type: ignore[arg-type]
+
