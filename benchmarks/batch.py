@@ -1,18 +1,22 @@
-"""Throughput of `citecheck batch` (1 and 2 workers) and of the HTTP service under local load.
+"""Throughput of `citecheck batch`: local threads vs --ray (a local Ray instance), and the service.
 
-Input: HALLMARK entries (valid and hallucinated) rendered as plain-text references, several
-per answer, cycled up to --references. Index: the default index (built on first use), or
---index DIR.
+Input: 10,000 distinct references (no text repeats, so no cache is warmed by a repeat):
+records of ../shared/data/corpus/*.jsonl.gz rendered in three styles, and 1 in 10 invented
+(one record's authors, venue and year around a title spliced from two others), 5 to an
+answer. Index: the default index (built on first use), or --index DIR. The same input runs
+with 1 and 2 threads, then on Ray with 2 actors: references/s, and the overhead ratio of Ray
+(its time over the 2-thread time, with and without starting the Ray instance).
 
-    .venv/bin/python benchmarks/batch.py [--references 10000] [--requests 200] [--clients 4]
+    .venv/bin/python benchmarks/batch.py [--references 10000] [--requests 200] [--no-service]
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
+import gzip
 import json
 import os
+import random
 import socket
 import statistics
 import sys
@@ -24,24 +28,25 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import read_jsonl, shared_file
+from common import SHARED
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from citecheck.batch import run_batch
-from citecheck.config import default_index_dir, default_sources
+from citecheck.config import default_encoder_name, default_index_dir, default_sources
 from citecheck.index.build import build_index
 from citecheck.index.encoders import get_encoder
-from citecheck.records import split_bibtex_authors
 from citecheck.verifier import Verifier
 
+# One invented reference in ten: about the share flagged in LLM answers by published
+# audits of generated citations, and enough to exercise the not_found path.
+INVENTED_EVERY = 10
 
-def render(entry: dict[str, Any], style: int) -> str:
+
+def render(record: dict[str, Any], style: int) -> str:
     """One reference string in one of three common styles."""
-    fields = entry["fields"]
-    authors = split_bibtex_authors(fields.get("author", ""))
-    title, year = fields.get("title", ""), fields.get("year", "")
-    venue = fields.get("booktitle") or fields.get("journal") or ""
+    authors = [str(name) for name in record.get("authors") or []] or ["Anonymous"]
+    title, year, venue = record["title"], record.get("year", ""), record.get("venue") or ""
     if style == 0:
         return f"{', '.join(authors)}. {title}. In {venue}, {year}."
     if style == 1:
@@ -50,13 +55,41 @@ def render(entry: dict[str, Any], style: int) -> str:
     return f"{' and '.join(authors)} ({year}). {title}. {venue}."
 
 
+def corpus_sample(count: int, seed: int = 0) -> list[dict[str, Any]]:
+    """``count`` records spread over every corpus file (every k-th line), shuffled."""
+    files = sorted((SHARED / "corpus").glob("*.jsonl.gz"))
+    if not files:
+        sys.exit(f"benchmark data not found: {SHARED / 'corpus'}/*.jsonl.gz")
+    per_file = count // len(files) + 1
+    sample: list[dict[str, Any]] = []
+    for path in files:
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            lines = handle.readlines()
+        step = max(1, len(lines) // per_file)
+        sample += [json.loads(line) for line in lines[::step][:per_file]]
+    random.Random(seed).shuffle(sample)
+    return sample
+
+
+def distinct_references(count: int) -> list[str]:
+    """``count`` different reference strings: real records and invented ones."""
+    records = [r for r in corpus_sample(count + count // 5) if r.get("title")]
+    references: dict[str, None] = {}
+    for number, record in enumerate(records):
+        if number % INVENTED_EVERY == INVENTED_EVERY - 1:
+            # Real names, venue and year around a title that no record has.
+            left, right = records[number - 1]["title"].split(), records[number - 2]["title"].split()
+            title = " ".join(left[: len(left) // 2 + 1] + right[len(right) // 2:])
+            record = {**record, "title": title}
+        references.setdefault(render(record, number % 3))
+        if len(references) == count:
+            return list(references)
+    sys.exit(f"only {len(references)} distinct references could be made")
+
+
 def answers(references: int, per_answer: int) -> list[str]:
-    """Answers of ``per_answer`` numbered references each, ``references`` in all."""
-    entries = (read_jsonl(shared_file("hallmark", "valid_entries.jsonl"))
-               + read_jsonl(shared_file("hallmark", "dev_public.jsonl")))
-    rendered = (render(entry, number % 3)
-                for number, entry in enumerate(itertools.cycle(entries)))
-    refs = list(itertools.islice(rendered, references))
+    """Answers of ``per_answer`` numbered references each, ``references`` distinct in all."""
+    refs = distinct_references(references)
     texts = []
     for start in range(0, len(refs), per_answer):
         listed = "\n".join(f"{n}. {ref}" for n, ref in enumerate(refs[start:start + per_answer], 1))
@@ -68,7 +101,7 @@ def open_index(path: Path | None) -> Verifier:
     directory = path or default_index_dir()
     if not (directory / "manifest.json").exists():
         print(f"building {directory} from the default sources…")
-        build_index(directory, default_sources(), get_encoder())
+        build_index(directory, default_sources(), get_encoder(default_encoder_name()))
     return Verifier.open(directory)
 
 
@@ -84,6 +117,36 @@ def bench_batch(verifier: Verifier, texts: list[str], workers: int, workdir: Pat
     elapsed = time.perf_counter() - started
     assert result.written == len(texts), result
     return elapsed
+
+
+def verdicts(path: Path) -> dict[Any, list[str]]:
+    with path.open(encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle]
+    return {row["id"]: [c["verdict"] for c in row["citations"]] for row in rows}
+
+
+def bench_ray(index: Path, texts: list[str], actors: int, workdir: Path) -> tuple[float, float]:
+    """Seconds to start a local Ray instance, and seconds of the --ray run (actors included)."""
+    import ray
+
+    from citecheck.ray import run_batch_ray
+
+    source = workdir / "answers.jsonl"
+    output = workdir / "out-ray.jsonl"
+    started = time.perf_counter()
+    ray.init(num_cpus=actors, include_dashboard=False, log_to_driver=False)
+    startup = time.perf_counter() - started
+    try:
+        started = time.perf_counter()
+        result = run_batch_ray(source, output, index=index, actors=actors)
+        elapsed = time.perf_counter() - started
+    finally:
+        ray.shutdown()
+    assert result.written == len(texts), result
+    local, remote = verdicts(workdir / "out-2.jsonl"), verdicts(output)
+    differ = sum(local[key] != remote.get(key) for key in local)
+    print(f"verdicts of --ray and of the local batch differ on {differ} of {len(local)} answers")
+    return startup, elapsed
 
 
 def bench_service(verifier: Verifier, texts: list[str], requests: int,
@@ -127,22 +190,33 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--references", type=int, default=10_000)
     parser.add_argument("--per-answer", type=int, default=5)
+    parser.add_argument("--actors", type=int, default=2, help="Ray actors (one CPU each)")
     parser.add_argument("--requests", type=int, default=200, help="service requests in all")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
+    parser.add_argument("--no-service", action="store_true", help="skip the service benchmark")
     parser.add_argument("--index", type=Path, default=None)
     args = parser.parse_args()
 
     verifier = open_index(args.index)
     texts = answers(args.references, args.per_answer)
     verifier.warm_up()  # the model load is not throughput
-    verifier.verify_many(texts[:4])
+    verifier.verify_many(["Warm-up answer.\n\n1. A. Author. Not in the set. In ICML, 2020.\n"])
     print(f"index {verifier.index.path}: {verifier.index.manifest.count} records; "
-          f"{args.references} references in {len(texts)} answers; {os.cpu_count()} CPUs")
+          f"{args.references} distinct references in {len(texts)} answers; {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory() as tmp:
+        seconds = {}
         for workers in (1, 2):
-            elapsed = bench_batch(verifier, texts, workers, Path(tmp))
-            print(f"batch, {workers} worker(s): {args.references / elapsed:7.1f} references/s "
-                  f"({elapsed:.1f} s)")
+            seconds[workers] = bench_batch(verifier, texts, workers, Path(tmp))
+            print(f"batch, {workers} thread(s): {args.references / seconds[workers]:7.1f} "
+                  f"references/s ({seconds[workers]:.1f} s)")
+        startup, elapsed = bench_ray(verifier.index.path, texts, args.actors, Path(tmp))
+        print(f"batch --ray, {args.actors} actors on a local instance: "
+              f"{args.references / elapsed:7.1f} references/s ({elapsed:.1f} s, actors and "
+              f"index opening included; {startup:.1f} s more to start Ray)")
+        print(f"overhead ratio, Ray time / 2-thread time: {elapsed / seconds[2]:.2f} "
+              f"({(elapsed + startup) / seconds[2]:.2f} with Ray's start)")
+    if args.no_service:
+        return
     elapsed, latencies = bench_service(verifier, texts, args.requests, args.clients)
     p95 = statistics.quantiles(latencies, n=20)[-1]
     print(f"service, {args.clients} clients, {args.requests} requests of {args.per_answer} "
