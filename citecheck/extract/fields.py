@@ -237,12 +237,14 @@ MAX_AUTHOR_READINGS = 4
 TITLE_SENTENCES = 3
 
 
-def parse_reference(entry: str) -> CitedFields:
+def parse_reference(entry: str, *, alternatives: bool = True) -> CitedFields:
     """Parse one reference string (any common style) into fields.
 
     The fields are the likeliest reading; ``readings`` holds the other complete parses
     the rules and the CRF find plausible (other author readings, other title boundaries),
     for verification to compare each with the record that may be the cited work.
+    ``alternatives=False`` returns the rules' first reading alone (a cheaper test of
+    whether a text is a reference at all).
     """
     # No reference is this long; the cap bounds the cost of every rule below.
     text = " ".join(MARKER.sub("", entry[:MAX_REFERENCE_CHARS], count=1).split())
@@ -258,12 +260,17 @@ def parse_reference(entry: str) -> CitedFields:
     leading = quoted_at(body, 0)
     readings: list[AuthorList | None] = [None]
     if leading is None:
-        readings = list(author_readings(body)[:MAX_AUTHOR_READINGS])
+        readings = list(author_readings(body)[:MAX_AUTHOR_READINGS] if alternatives
+                        else [scan_authors(body)])
     crf: dict[str, list[tuple[str, int, int]]] = {}
-    parses = [_parse_body(body, identifiers, authors, leading, crf) for authors in readings]
-    # The likeliest reading: one whose title follows the names (a date or a marked title
-    # right after them) and does not start in lower case ("Verma P. Fair and efficient ...").
-    best = max(range(len(parses)), key=lambda i: (parses[i][1], -i))
+    parses = [_parse_body(body, identifiers, authors, leading, crf, alternatives)
+              for authors in readings]
+    # The likeliest reading is the rules' first unless it leaves no proper title where the
+    # one-name-per-piece reading finds one ("Psomas A, Verma P. Fair and efficient ..."
+    # read with "Verma P. Fair" as a name leaves a title in lower case).
+    contenders = [i for i, authors in enumerate(readings)
+                  if i == 0 or (authors is not None and authors.whole_pieces)]
+    best = max(contenders, key=lambda i: (parses[i][1], -i))
     ordered = parses[best][0] + [f for i, (found, _) in enumerate(parses) if i != best
                                  for f in found]
     fields = ordered[0]
@@ -282,8 +289,8 @@ def _reading_key(fields: CitedFields) -> tuple[object, ...]:
 
 def _parse_body(body: str, identifiers: CitedFields, authors: AuthorList | None,
                 leading: tuple[str, int] | None,
-                crf: dict[str, list[tuple[str, int, int]]]) -> tuple[list[CitedFields],
-                                                                      tuple[bool, bool]]:
+                crf: dict[str, list[tuple[str, int, int]]],
+                alternatives: bool = True) -> tuple[list[CitedFields], tuple[bool, bool]]:
     """Fields of ``body`` read with the names ``authors``: the rules' and CRF's readings
     (likeliest first), and how plausible this author reading is."""
     fields = replace(identifiers, readings=[])
@@ -322,7 +329,7 @@ def _parse_body(body: str, identifiers: CitedFields, authors: AuthorList | None,
             marked = True
         else:
             title_end = sentence_end(body, pos)
-            title_ends = _sentence_ends(body, title_end)
+            title_ends = _sentence_ends(body, title_end) if alternatives else []
             tail = TITLE_TAIL.search(body, pos, title_end)
             unpunctuated = title_end >= len(body.rstrip(". "))
             if fields.authors and (body[:pos].rstrip().endswith(",") or unpunctuated):
@@ -347,8 +354,8 @@ def _parse_body(body: str, identifiers: CitedFields, authors: AuthorList | None,
                 _finish(body, other, body[pos:end], end, False, False)
                 found.append(other)
     title_text = fields.title or ""
-    plausible = (not title_text[:1].islower(), dated or marked)
-    return found, plausible
+    proper_title = len(title_text.split()) >= 2 and not title_text[:1].islower()
+    return found, (proper_title, dated or marked)
 
 
 def _sentence_ends(body: str, first: int) -> list[int]:

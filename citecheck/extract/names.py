@@ -139,6 +139,8 @@ class AuthorList:
     names: list[str] = field(default_factory=list)
     et_al: bool = False
     end: int = 0
+    whole_pieces: bool = False
+    """Read as one name per comma- or "and"-separated piece (the loose LLM styles)."""
 
 
 def _initials_display(initials: str) -> str:
@@ -322,17 +324,46 @@ def _family_only(text: str) -> AuthorList | None:
     return AuthorList(names, False, match.end())
 
 
-def _token_window(text: str, reading: bool | None) -> AuthorList:
-    # Most texts fail on the first tokens: tokenise a short prefix first, the rest on demand.
-    found = _scan(_tokens(text[:SHORT_WINDOW]), reading)
-    if len(text) > SHORT_WINDOW and found.end > SHORT_WINDOW - 40:
-        found = _scan(_tokens(text[:LONG_WINDOW]), reading)
-    return found
+class _Scanner:
+    """The token readings of the names a text starts with, each tokenised and scanned once.
+
+    Most texts fail on the first tokens: a short prefix is tokenised first, the rest only
+    when a list of names runs to its end.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.windows: dict[int, list[_Token]] = {}
+        self.scans: dict[tuple[int, bool], AuthorList] = {}
+
+    def _scan_window(self, size: int, given_first: bool | None) -> AuthorList:
+        if size not in self.windows:
+            self.windows[size] = _tokens(self.text[:size])
+        tokens = self.windows[size]
+        if given_first is not None:
+            if (size, given_first) not in self.scans:
+                self.scans[size, given_first] = _scan_from(tokens, given_first=given_first)
+            return self.scans[size, given_first]
+        # "Chuan Guo, J. Zico Kolter, and Eric Wong" also reads as "Guo, J." and then stops;
+        # when reading the first name given-first yields a longer list, that reading wins.
+        found = self._scan_window(size, False)
+        if found.names and _family_first(tokens, 0) is not None \
+                and _given_first(tokens, 0) is not None:
+            other = self._scan_window(size, True)
+            if len(other.names) > len(found.names):
+                return other
+        return found
+
+    def reading(self, given_first: bool | None) -> AuthorList:
+        found = self._scan_window(SHORT_WINDOW, given_first)
+        if len(self.text) > SHORT_WINDOW and found.end > SHORT_WINDOW - 40:
+            found = self._scan_window(LONG_WINDOW, given_first)
+        return found
 
 
 def scan_authors(text: str) -> AuthorList:
     """The list of personal names that ``text`` starts with (empty when it starts otherwise)."""
-    return _family_only(text) or _token_window(text, None)
+    return _family_only(text) or _Scanner(text).reading(None)
 
 
 # The three kinds of word exclude each other (a name word has two letters or more and no dot,
@@ -373,8 +404,14 @@ def _pieces(text: str) -> AuthorList | None:
         names.append(piece)
     if any(len(name.split()) > 4 for name in names):
         return None
-    end = match.end()
-    return AuthorList(names, bool(match.group(2)), end)
+    # One style per list: family names only, or whole names ("..., U. K. Mishra, Appl. Phys."
+    # ends at "Mishra"); a lone word is a corporate author or a title ("AASHTO.").
+    lone = [sum(word.lower() not in PARTICLES for word in name.split()) <= 1 for name in names]
+    dated = re.match(r"\s?\((?:1[6-9]|20)\d\d", text[match.end():match.end() + 8]) is not None
+    if (any(lone) and not all(lone)) or (len(names) == 1 and lone[0] and not (
+            match.group(2) or dated)):
+        return None
+    return AuthorList(names, bool(match.group(2)), match.end(), whole_pieces=True)
 
 
 def author_readings(text: str) -> list[AuthorList]:
@@ -384,8 +421,9 @@ def author_readings(text: str) -> list[AuthorList]:
     Guo, J. Zico Kolter" is given-first or starts "Guo, J."; only the cited record can tell,
     so none of the readings is thrown away here.
     """
-    readings = [scan_authors(text)]
-    for reading in (_pieces(text), _token_window(text, False), _token_window(text, True)):
+    scanner = _Scanner(text)
+    readings = [_family_only(text) or scanner.reading(None)]
+    for reading in (_pieces(text), scanner.reading(False), scanner.reading(True)):
         if reading and reading.names and all(reading.names != r.names or reading.end != r.end
                                  for r in readings):
             readings.append(reading)
@@ -394,24 +432,6 @@ def author_readings(text: str) -> list[AuthorList]:
 
 def name_source(tokens: list[_Token], start: int, end: int) -> str:
     return " ".join(t.core + t.punct for t in tokens[start:end])
-
-
-def _scan(tokens: list[_Token], given_first: bool | None = None) -> AuthorList:
-    """The names at the start of ``tokens``, read family-first where a name allows it.
-
-    "Chuan Guo, J. Zico Kolter, and Eric Wong" also reads as "Guo, J." and then stops;
-    when reading the first name given-first yields a longer list, that reading wins.
-    ``given_first`` forces one reading of the first name.
-    """
-    if given_first is not None:
-        return _scan_from(tokens, given_first=given_first)
-    found = _scan_from(tokens, given_first=False)
-    ambiguous = _family_first(tokens, 0) is not None and _given_first(tokens, 0) is not None
-    if found.names and ambiguous:
-        other = _scan_from(tokens, given_first=True)
-        if len(other.names) > len(found.names):
-            return other
-    return found
 
 
 def _scan_from(tokens: list[_Token], given_first: bool) -> AuthorList:

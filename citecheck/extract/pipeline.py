@@ -138,9 +138,9 @@ def extract(text: str, *, format: str | None = None,
         # Markup laid out as text, so that it does not split or join entries.
         if kind == "html":
             prose, origins = html_as_text(text)
-            references = _from_html(find_references(prose), origins)
+            references = _from_html(find_references(prose, max_entries=max_citations), origins)
         else:
-            references = find_references(text)
+            references = find_references(text, max_entries=max_citations)
         entries += [c for c in references if not bib_spans.overlaps(c.span)]
     entry_spans = _Spans([c.span for c in entries])
     found = find_identifiers(text) + ([] if kind == "bibtex" else find_inline(text))

@@ -71,7 +71,11 @@ def _items(text: str) -> Iterator[tuple[int, int, str | None]]:
             continue
         marker = MARKER.match(line)
         bibitem = BIBITEM.match(line)
-        previous = text[current[0]:current[1]] if current else ""
+        # The item so far, as far as it tells whether this line continues it: its first
+        # words and its end (a bounded slice, so long items cost linear time).
+        previous = (text[current[0]:min(current[1], current[0] + 200)] + " "
+                    + text[max(current[0] + 200, current[1] - 100):current[1]]
+                    if current else "")
         # A short unpunctuated line ("Reference list") is a heading, not the start of an entry.
         continuation = bool(current) and not marker and not bibitem and (
             line[:1].isspace() or stripped.startswith("\\newblock")
@@ -89,7 +93,9 @@ def _items(text: str) -> Iterator[tuple[int, int, str | None]]:
 
 
 def _ends_entry(text: str) -> bool:
-    stripped = text.rstrip()
+    # Only the end matters; looking at the whole item would cost quadratic time on an item
+    # that grows line by line.
+    stripped = text[-100:].rstrip()
     return stripped.endswith((".", ")", "]", "*", "”", "\"", "'", ">")) or bool(
         re.search(r"(?:19|20)\d\d[a-z]?$|\d$", stripped))
 
@@ -185,29 +191,45 @@ def _clean(entry: str) -> str:
     return LATEX_NOISE.sub(" ", entry) if "\\" in entry else entry
 
 
+PAST_CAP = "not checked: past the per-input cap on citations"
+
+
+def _listed(text: str, item_start: int, item_end: int) -> bool:
+    """The item is numbered or bulleted (or a \\bibitem): a list entry, not a paragraph."""
+    item = text[item_start:min(item_end, item_start + 300)]
+    return bool(MARKER.match(item) or BIBITEM.match(item))
+
+
 def _unread_entry(text: str, item_start: int, body_start: int, item_end: int,
                   key: str | None) -> Citation | None:
     """A list item that reads like a reference entry the parser could not take apart."""
     entry = text[body_start:item_end]
-    listed = MARKER.match(text[item_start:item_end]) or BIBITEM.match(text[item_start:item_end])
-    if not listed or not (MIN_ENTRY_CHARS <= len(entry) <= MAX_ENTRY_CHARS):
+    if not _listed(text, item_start, item_end) or not (MIN_ENTRY_CHARS <= len(entry) <= MAX_ENTRY_CHARS):
         return None
     if not (YEAR.search(entry) or IDENTIFIER_HINT.search(entry)) or len(entry.split()) < 4:
         return None
+    # A dated bullet of prose ("GPT-3 arrived in 2020 with 175 billion parameters.") is no
+    # entry: one needs names, a venue or an identifier.
+    if PROSE_START.match(entry) or not (scan_authors(entry).names or VENUE_HINT.search(entry)
+                                        or IDENTIFIER_HINT.search(entry)):
+        return None
     fields = parse_reference(_clean(entry))
     problem = None
-    if not (fields.title and len(fields.title.split()) >= 2) and not (fields.doi or fields.arxiv):
+    # A title needs words ("Vol. 44, no. 3, pp. 12–19, 2021" is numbering, not a title).
+    words = re.findall(r"[^\W\d_]{3,}", fields.title or "")
+    if len(words) < 2 and not (fields.doi or fields.arxiv):
         problem = "could not read this entry as a reference (no title or identifier found)"
     start = item_start if BIBITEM.match(text[item_start:item_end]) else body_start
     return Citation(entry, (start, item_end), "reference", fields, key=key, problem=problem)
 
 
-def find_references(text: str) -> list[Citation]:
+def find_references(text: str, *, max_entries: int | None = None) -> list[Citation]:
     """Reference entries: list items, one-per-line or paragraph entries, and embedded ones.
 
     A numbered or bulleted item with a year or identifier that does not parse is still an
     entry when the text has a reference list (some other entry parsed): it is returned,
-    with its problem when nothing checkable was read from it, rather than lost.
+    with its problem when nothing checkable was read from it, rather than lost. Past
+    ``max_entries`` entries (which will not be checked) items are listed without parsing.
     """
     found: list[Citation] = []
     unread: list[Citation] = []
@@ -220,6 +242,13 @@ def find_references(text: str) -> list[Citation]:
             found.extend(_embedded(text, body_start, item_end))
             continue
         leading_title = quoted_at(entry, 0) is not None or entry.startswith("[")
+        if max_entries is not None and len(found) >= max_entries:
+            # Past the cap nothing is checked: a list item or a dated line is listed as an
+            # entry without parsing it, which keeps a huge input linear and cheap.
+            if _listed(text, item_start, item_end) or YEAR.search(entry):
+                found.append(Citation(entry, (body_start, item_end), "reference", CitedFields(),
+                                      key=key, problem=PAST_CAP))
+            continue
         fields = parse_reference(_clean(entry))
         if looks_like_reference(fields, entry):
             end = item_end
@@ -258,15 +287,21 @@ def _embedded(text: str, start: int, end: int) -> list[Citation]:
         if candidate < position:
             continue
         window_end = min(end, candidate + MAX_ENTRY_CHARS)
+        # An embedded reference needs a year; without one in reach the parse is skipped.
+        if YEAR.search(text, candidate, window_end) is None:
+            continue
         authors = scan_authors(text[candidate:min(window_end, candidate + 400)])
         if not authors.names:
             continue
         ref_end = _structural_end(text, candidate, window_end)
         span_text = text[candidate:ref_end]
-        fields = parse_reference(span_text)
+        # Most sentence starts are prose: judged on the likeliest reading alone, and parsed
+        # with every reading only when they are a reference.
+        fields = parse_reference(span_text, alternatives=False)
         if not (looks_like_reference(fields, span_text) and fields.year
                 and len((fields.title or "").split()) >= 3):
             continue
+        fields = parse_reference(span_text)
         found.append(Citation(span_text, (candidate, ref_end), "reference", fields))
         position = ref_end
     return found

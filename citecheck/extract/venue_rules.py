@@ -27,14 +27,16 @@ VENUE_WORD = re.compile(
 # follows: an imprint is a run of capitalised names that ends the reference or comes just
 # before the year, the pages or the ISBN.
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽŁ"
-_PLACE_WORD = rf"[{_UPPER}][\w'’.-]{{1,30}}"
+# Possessive: a hyphen both joins a word and separates words ("Ross-on-Wye"); read both ways
+# a run of hyphen-joined capitals costs exponential time.
+_PLACE_WORD = rf"[{_UPPER}][\w'’.-]{{1,30}}+"
 _PLACE = (rf"(?:{_PLACE_WORD}(?:[\s-](?:{_PLACE_WORD}|upon|on|am|an|de|del|do|da|sur|im)){{0,3}}"
           rf"(?:\s?(?:/|&|and|und|et|;)\s?{_PLACE_WORD}(?:\s{_PLACE_WORD})?)?"
           r"(?:,\s(?:[A-Z][A-Za-z.]{1,14}(?:\s[A-Z][a-z.]{1,14})?)|\s\([A-Z]{2,4}\))?"
           r"|s\.\s?[ln]\.|(?:1[5-9]|20)\d\d)")
 _CONNECTOR = (r"(?:of|and|on|in|at|for|by|the|de|du|des|das|dos|da|do|la|le|les|del|della|di|für|y|e|"
               r"et|und|co\.?)")
-_NAME_WORD = rf"(?:[{_UPPER}][\w'’.&-]*|&|/|(?:dell|d|l)[’'][\w-]+)"
+_NAME_WORD = rf"(?:[{_UPPER}][\w'’.&-]*+|&|/|(?:dell|d|l)[’'][\w-]++)"
 _PUBLISHER_NAME = rf"{_NAME_WORD}(?:,?\s(?:{_NAME_WORD}|{_CONNECTOR})){{0,9}}"
 _IMPRINT_END = (r"\s?(?:[,.;]\s?)?(?:$|\(|(?:1[5-9]|20)\d\d|ISBN|\[|<|https?:|[Dd]oi\b|pp\.|"
                 r"\d{1,4}\s?p\b)")
@@ -121,7 +123,7 @@ CREDIT_NAMES = re.compile(
 NAME_RUN = re.compile(r"(?:(?:[A-Z]\.-?\s?){1,3}|[A-Z][a-z'’-]+\s){1,3}[A-Z][a-z'’-]+(?:,\sJr\.?)?")
 # "In Keane et al. [4]", "In Prazniak and Dirlik, 15–51": an edited volume listed elsewhere.
 CROSS_REFERENCE = re.compile(
-    r"[A-Z][\w'’-]+(?:\s(?:and|&)\s[A-Z][\w'’-]+|\set\sal\.?)"
+    r"[A-Z][\w'’-]++(?:\s(?:and|&)\s[A-Z][\w'’-]++|\set\sal\.?)"
     r"(?:\s\[\d{1,4}\]|,\s(?:pp?\.\s?)?\d+[–-]\d+|\s\((?:1[5-9]|20)\d\d[a-z]?\))"
 )
 
@@ -198,10 +200,17 @@ def _later_imprint(head: str) -> bool:
     return False
 
 
+WEB_ADDRESS = re.compile(r"www\.|\w\.[a-z]{2,4}/|\w/[^\s/]+/")
+
+
 def cut_web(venue: str) -> str:
     """``venue`` up to a web address left in it ("Boston Globe, boston.com/business/...")."""
-    found = re.search(r"\S*(?:www\.|\w\.[a-z]{2,4}/|\w/[^\s/]+/)\S*", venue)
-    return venue[: found.start()] if found else venue
+    found = WEB_ADDRESS.search(venue)
+    if found is None:
+        return venue
+    # Back to the start of the word holding it (a leading "\S*" in the pattern would make
+    # the search quadratic on a long run without spaces).
+    return venue[: max(venue.rfind(blank, 0, found.start()) for blank in " \t\n") + 1]
 
 
 # A venue word with nothing after it names no venue: "in Proc. , 2026", "In: Journal".
