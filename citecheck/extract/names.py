@@ -171,7 +171,7 @@ def _family_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[
         family += [tokens[j].core, tokens[j + 1].core]  # "Ortega y Gasset, J."
         j += 2
     # "..., An, W., ..." and, with its comma and initials, "An, Y., & Gao, R." at the start.
-    short_family = ((in_list or tokens[j].punct[:1] == ",") and j + 1 < len(tokens)
+    short_family = (j + 1 < len(tokens) and (in_list or tokens[j].punct[:1] == ",")
                     and tokens[j].is_short_name and tokens[j + 1].is_initials)
     if j >= len(tokens) or not (tokens[j].is_word or short_family) or tokens[j].punct[:1] != ",":
         return None
