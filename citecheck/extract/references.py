@@ -70,6 +70,9 @@ def _items(text: str) -> Iterator[tuple[int, int, str | None]]:
             current, key = [], None
             continue
         marker = MARKER.match(line)
+        if marker and current and line[:1].isspace() and YEAR.fullmatch(
+                next((g for g in marker.groups() if g), "")):
+            marker = None  # "    2014." wrapped onto its own line ends an entry, starts none
         bibitem = BIBITEM.match(line)
         # The item so far, as far as it tells whether this line continues it: its first
         # words and its end (a bounded slice, so long items cost linear time).
