@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from citecheck.errors import IndexError_, InputError
-from citecheck.report import Report
-from citecheck.verdict import VERDICTS
+from citecheck.report import IndexInfo, Report
 
 # Texts per verify_many call: enough to batch the embedding well, small enough that an
 # interrupt loses little work and the progress bar moves. 32 answers of ~5 references
@@ -25,7 +24,6 @@ CHUNK_SIZE = 32
 MAX_LINE_BYTES = 1024 * 1024
 
 UTF8_BOM = b"\xef\xbb\xbf"
-EMPTY_SUMMARY = {"total": 0} | dict.fromkeys(VERDICTS, 0)
 # Keys that hold the answer itself: an error line leaves them out, since they are what
 # could not be checked or written (too large, or not valid Unicode).
 PAYLOAD_KEYS = ("text", "messages")
@@ -270,8 +268,9 @@ def output_record(item: BatchItem, report: Report) -> dict[str, Any]:
 def error_record(item: BatchItem, reason: str) -> dict[str, Any]:
     """An error line: the input record without the answer itself, no citations, and why."""
     kept = {key: value for key, value in item.record.items() if key not in PAYLOAD_KEYS}
-    return {**kept, "id": item.id, "citations": [], "summary": dict(EMPTY_SUMMARY),
-            "error": reason}
+    # The summary of no citations, with every key a report's summary has.
+    empty = Report("", IndexInfo("", 0, ""), []).summary
+    return {**kept, "id": item.id, "citations": [], "summary": empty, "error": reason}
 
 
 def encode_record(record: dict[str, Any]) -> bytes:

@@ -15,6 +15,7 @@ from citecheck.batch_stats import format_table, model_stats, summarise, wilson_i
 from citecheck.errors import IndexCorruptError
 from citecheck.html_report import render_html
 from citecheck.records import split_bibtex_authors
+from citecheck.verdict import VERDICTS
 
 from conftest import run_cli
 
@@ -101,8 +102,8 @@ def test_batch_output_is_the_input_line_plus_citations_and_summary(
     run_batch(verifier, source, tmp_path / "out.jsonl")
     (row,) = output_rows(tmp_path / "out.jsonl")
     assert row["extra"] == [1, 2] and row["model"] == "model-b"
-    assert row["summary"] == {"total": 2, "verified": 1, "mismatch": 0, "not_found": 1,
-                              "unverifiable": 0}
+    assert {key: row["summary"][key] for key in ("total", *VERDICTS)} == {
+        "total": 2, "verified": 1, "mismatch": 0, "not_found": 1, "unverifiable": 0}
     assert [c["verdict"] for c in row["citations"]] == ["verified", "not_found"]
 
 
