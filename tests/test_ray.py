@@ -46,7 +46,7 @@ def make_answers(records: list[dict[str, Any]], count: int) -> list[dict[str, An
     """Two references per answer: real ones, some with a wrong year, some invented."""
     rows = []
     for number in range(count):
-        refs = [reference(records[number % len(records)], -1 if number % 5 == 0 else 0),
+        refs = [reference(records[number % len(records)], -4 if number % 5 == 0 else 0),
                 reference(records[(number * 7 + 3) % len(records)])]
         if number % 7 == 0:
             refs[1] = (f"Zanzibar Quokka and Lemony Snicket. Neural quokka herding number "
