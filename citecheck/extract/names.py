@@ -404,13 +404,17 @@ def _pieces(text: str) -> AuthorList | None:
         names.append(piece)
     if any(len(name.split()) > 4 for name in names):
         return None
-    # One style per list: family names only, or whole names ("..., U. K. Mishra, Appl. Phys."
-    # ends at "Mishra"); a lone word is a corporate author or a title ("AASHTO.").
-    lone = [sum(word.lower() not in PARTICLES for word in name.split()) <= 1 for name in names]
+    # One style per list: mostly family names alone, or whole names ("..., U. K. Mishra, Appl.
+    # Phys." ends at "Mishra"); a lone word alone is a corporate author or a title ("AASHTO.").
+    if any(_INITIALS_DOTTED.fullmatch(name) or _INITIALS_BARE.fullmatch(name) for name in names):
+        return None  # "Keri, S. Kiss, I. Kelemen, O.": pieces that split "Family, I." pairs
+    lone = [len(name.split()) == 1 for name in names]
     dated = re.match(r"\s?\((?:1[6-9]|20)\d\d", text[match.end():match.end() + 8]) is not None
-    if (any(lone) and not all(lone)) or (len(names) == 1 and lone[0] and not (
-            match.group(2) or dated)):
-        return None
+    if len(names) == 1:
+        if lone[0] and not (match.group(2) or dated):
+            return None
+    elif any(lone) and (2 * sum(lone) < len(names) or sum(lone) < 2):
+        return None  # "Rowe, C. Eugene" is one person, family name first
     return AuthorList(names, bool(match.group(2)), match.end(), whole_pieces=True)
 
 
