@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 import xml.etree.ElementTree as ElementTree
@@ -83,10 +84,17 @@ def load_anystyle(path: Path) -> list[tuple[str, dict[str, str]]]:
     return sequences
 
 
+def _venue_text(venue: str) -> str:
+    """A venue without the markup and the "In"/"In:" that AnyStyle tags with it."""
+    venue = re.sub(r"<[^<>]{1,40}>", "", venue)
+    venue = re.sub(r"^\s*(?:[Ii]n|[Ii]m|[Dd]ans)\b:?\s+", "", venue)
+    return normalize_text(venue.strip(" .,;:"))
+
+
 def same_venue(gold: str, predicted: str) -> bool:
     """Venues agree when their normalised texts are equal (no partial credit: a venue cut
     short or run on into the pages is wrong)."""
-    return normalize_text(gold.strip(" .,;:")) == normalize_text(predicted.strip(" .,;:"))
+    return _venue_text(gold) == _venue_text(predicted)
 
 
 def field_scores(path: Path, exclude: frozenset[str] = frozenset()) -> dict[str, FieldCounts]:
