@@ -443,6 +443,7 @@ def _scan_from(tokens: list[_Token], given_first: bool) -> AuthorList:
     # Lists keep one style: once names start with initials, a run of capitalised words
     # without initials is the title ("... and R. R. Henry, Integrating Register Allocation").
     initials_style: bool | None = None
+    final = False  # the name being read follows an "and"
     i = 0
     while i < len(tokens) and len(found.names) < MAX_NAMES:
         skip = _is_et_al(tokens, i)
@@ -489,7 +490,12 @@ def _scan_from(tokens: list[_Token], given_first: bool) -> AuthorList:
             continue
         if tokens[i].core in AND_WORDS or tokens[i].core in {"...", "…"}:
             i += 1
+            final = True
             continue
+        if final and tokens[i].core not in AND_WORDS:
+            # "..., and M. Stutzmann, J. Appl. Phys. 87": the name after the last "and" ends
+            # the list, whatever punctuation follows it.
+            return found
         if i + 2 < len(tokens) and all(t.core == "" and t.punct == "." for t in tokens[i:i + 3]):
             # APA 7 lists the first 19 of more than 20 authors, ". . .", then the last one.
             found.et_al = True
