@@ -57,7 +57,8 @@ def test_json_report_has_the_documented_shape(index_dir: Path) -> None:
     assert {"text", "span", "kind", "fields", "verdict", "confidence", "record", "mismatches",
             "suggestions"} <= set(citation)
     assert set(citation["fields"]) == {"title", "authors", "year", "venue", "doi", "arxiv"}
-    assert set(report["summary"]) == {"total", "verified", "mismatch", "not_found", "unverifiable"}
+    assert set(report["summary"]) == {"total", "verified", "mismatch", "not_found", "unverifiable",
+                                      "mentions"}
 
 
 def test_jsonl_is_one_line_and_markdown_is_a_table(index_dir: Path) -> None:
