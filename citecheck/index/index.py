@@ -63,14 +63,15 @@ class Index:
         if encoder is not None and encoder.name != manifest.model:
             raise IndexMismatchError(
                 f"index {directory} was built with encoder {manifest.model!r}, not "
-                f"{encoder.name!r}; {rebuild_hint(directory)} --encoder {encoder.name}"
+                f"{encoder.name!r}; {rebuild_hint(directory, encoder.name)}"
             )
         if encoder is None:
             try:
                 encoder = get_encoder(manifest.model)
             except IndexMismatchError as exc:
                 raise IndexMismatchError(
-                    f"index {directory} was built with {exc}; {rebuild_hint(directory)}"
+                    f"index {directory} was built with {exc}; install that encoder's "
+                    f"packages, or {rebuild_hint(directory, 'static')}"
                 ) from None
         if encoder.dimension != manifest.dimension:
             raise IndexMismatchError(

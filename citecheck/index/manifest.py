@@ -40,8 +40,10 @@ class Manifest:
         partial.replace(target)
 
 
-def rebuild_hint(directory: Path) -> str:
-    return f"rebuild it with: citecheck index build --index {directory} SOURCE..."
+def rebuild_hint(directory: Path, encoder: str | None = None) -> str:
+    """How to rebuild an index, naming the encoder when the index's own cannot be used."""
+    choice = f" --encoder {encoder}" if encoder else ""
+    return f"rebuild it with: citecheck index build --index {directory}{choice} SOURCE..."
 
 
 # The JSON type each manifest field must have; a hand-edited or damaged manifest
