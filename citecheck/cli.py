@@ -68,7 +68,7 @@ def _progress_bar(label: str = "indexing records", unit: str = "rec") -> Iterato
 
 
 def open_verifier(index_dir: Path | None, closed_world: bool | None = None,
-                  online: bool = False) -> Any:
+                  online: bool = False, max_citations: int | None = None) -> Any:
     """Open the given index, or the default index (building it on first use)."""
     from citecheck.index.default import default_index_state, ensure_default_index
     from citecheck.verifier import Verifier
@@ -87,7 +87,8 @@ def open_verifier(index_dir: Path | None, closed_world: bool | None = None,
         from citecheck.online import OnlineResolver
 
         resolver = OnlineResolver(cache_path=cache_dir() / "online.sqlite")
-    return Verifier.open(index_dir, closed_world=closed_world, online=resolver)
+    limits = {"max_citations": max_citations} if max_citations is not None else {}
+    return Verifier.open(index_dir, closed_world=closed_world, online=resolver, **limits)
 
 
 @click.group(cls=DefaultGroup, default="verify", default_if_no_args=False)
@@ -113,15 +114,19 @@ def cli() -> None:
 @ONLINE_OPTION
 @click.option("--strict", is_flag=True, default=False,
               help="Also exit 1 on warnings (slips such as a year between two versions' years).")
+@click.option("--max-citations", type=click.IntRange(min=1), default=None,
+              help="Check at most this many citations (default 2000); the rest are reported "
+                   "unverifiable, as not checked.")
 def verify(file: str, index_dir: Path | None, output_format: str, input_format: str | None,
-           max_bytes: int, closed_world: bool | None, online: bool, strict: bool) -> int:
+           max_bytes: int, closed_world: bool | None, online: bool, strict: bool,
+           max_citations: int | None) -> int:
     """Verify every citation in FILE and print a report.
 
     Exit codes: 0 nothing flagged, 1 a citation is mismatch or not_found (or, with
     --strict, carries a warning), 2 usage or input error, 3 index error.
     """
     text = read_input(file, max_bytes=max_bytes)
-    verifier = open_verifier(index_dir, closed_world, online)
+    verifier = open_verifier(index_dir, closed_world, online, max_citations)
     report = verifier.verify_text(text, source=file, format=input_format)
     # NO_COLOR (no-color.org): any non-empty value turns colour off, even on a terminal.
     colour = output_format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")

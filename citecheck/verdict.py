@@ -44,8 +44,11 @@ REPLACE_MIN_SCORE = 0.85
 # fabrication (the list holds every accepted paper).
 LISTED_MISS_CONFIDENCE = 0.9
 # Authors a citation may list beyond a record's own, as another version of the work
-# may (see _more_authors_than_record).
+# may (see _more_authors_than_record), and only in long lists: an author added to a
+# short list is how fabricated citations look (HALLMARK's swapped_authors: PEBBLE
+# cited with 5 authors for its 3), while large collaborations' versions differ.
 MAX_EXTRA_AUTHORS = 2
+MIN_AUTHORS_FOR_EXTRAS = 8
 # A near-miss title counts as the same work only when most cited authors agree.
 NEAR_TITLE_AUTHOR_OVERLAP = 0.5
 
@@ -340,12 +343,12 @@ def _more_authors_than_record(comparison: Comparison) -> bool:
     """Every author of the record cited, in order, plus one or two more.
 
     Versions of a work differ in their author lists (Imagen has 15 authors on arXiv and
-    13 in the NeurIPS proceedings), so a citation listing a record's authors and a
+    13 in the NeurIPS proceedings), so a long citation listing a record's authors and a
     couple more may cite another version; dropped or replaced authors stay errors.
     """
     agreement = comparison.authors
     extra = agreement.cited - agreement.matched
-    return (agreement.expected >= 2 and agreement.matched == agreement.expected
+    return (agreement.cited >= MIN_AUTHORS_FOR_EXTRAS and agreement.matched == agreement.expected
             and agreement.first_matches and 0 < extra <= MAX_EXTRA_AUTHORS)
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from citecheck.errors import OnlineError
 from citecheck.extract import Citation, CitedFields, extract
+from citecheck.extract.pipeline import MAX_CITATIONS
 from citecheck.extract.references import parse_reference
 from citecheck.index import Index
 from citecheck.index.encoders import Encoder
@@ -33,12 +34,15 @@ class Verifier:
 
     def __init__(self, index: Index, *, venues: VenueTable | None = None,
                  today: date | None = None, closed_world: bool | None = None,
-                 online: OnlineResolver | None = None) -> None:
+                 online: OnlineResolver | None = None,
+                 max_citations: int = MAX_CITATIONS) -> None:
         """``closed_world``: treat the index as complete, so that a citation it lacks is
         ``not_found`` even outside the venues and years it holds (default: what the
         index's manifest says, else open world). ``online``: a resolver consulted for
-        citations the index lacks (off unless given)."""
+        citations the index lacks (off unless given). ``max_citations``: citations of one
+        text checked at most; the rest are reported ``unverifiable`` as not checked."""
         self.index = index
+        self.max_citations = max_citations
         self.online = online
         self.venues = venues or default_venue_table()
         self.today = today
@@ -54,12 +58,13 @@ class Verifier:
     @classmethod
     def open(cls, path: Path | str | None = None, *, encoder: Encoder | None = None,
              today: date | None = None, closed_world: bool | None = None,
-             online: OnlineResolver | None = None) -> Verifier:
+             online: OnlineResolver | None = None,
+             max_citations: int = MAX_CITATIONS) -> Verifier:
         """Open the index at ``path`` (default: the default index, which must exist)."""
         from citecheck.config import default_index_dir
 
         return cls(Index.open(path or default_index_dir(), encoder=encoder), today=today,
-                   closed_world=closed_world, online=online)
+                   closed_world=closed_world, online=online, max_citations=max_citations)
 
     def warm_up(self) -> None:
         """Load the encoder's model now, so that no later verification pays for it.
@@ -140,7 +145,7 @@ class Verifier:
     def verify_text(self, text: str, *, source: str = "<text>",
                     format: str | None = None) -> Report:
         """Find and verify every citation in ``text``."""
-        citations = extract(text, format=format)
+        citations = extract(text, format=format, max_citations=self.max_citations)
         return Report(source, self.index_info, self.verify_citations(citations))
 
     def verify_reference(self, reference: str) -> CitationResult:
@@ -155,7 +160,8 @@ class Verifier:
 
     def verify_many(self, texts: list[str]) -> list[Report]:
         """Verify many texts, embedding all their citations in one batch."""
-        return self.verify_extracted([extract(text) for text in texts])
+        return self.verify_extracted([extract(text, max_citations=self.max_citations)
+                                      for text in texts])
 
     def verify_extracted(self, extracted: list[list[Citation]]) -> list[Report]:
         """Verify the citations already extracted from several texts, one report per text.

@@ -202,15 +202,26 @@ def test_a_title_with_words_added_at_an_end_extends_the_real_title() -> None:
 def test_a_citation_listing_more_authors_than_the_record_is_a_warning() -> None:
     from citecheck.verdict import _more_authors_than_record
 
-    record = Record(id="r", title="Distributed Nyström Kernel Learning with Communications",
-                    authors=["Rong Yin", "Weiping Wang", "Dan Meng"], year=2021, venue="ICML")
-    extra = compare(CitedFields(title=record.title, year=2021, venue="ICML",
-                                authors=["Rong Yin", "Yong Liu", "Weiping Wang", "Dan Meng"]),
-                    record, VENUES)
-    dropped = compare(CitedFields(title=record.title, year=2021, venue="ICML",
-                                  authors=["Rong Yin", "Dan Meng"]), record, VENUES)
+    # Imagen: 15 authors on arXiv, 13 in the NeurIPS proceedings.
+    proceedings = ["Chitwan Saharia", "William Chan", "Saurabh Saxena", "Lala Li", "Jay Whang",
+                   "Emily Denton", "Kamyar Ghasemipour", "Raphael Gontijo Lopes",
+                   "Burcu Karagol Ayan", "Tim Salimans", "Jonathan Ho", "David Fleet",
+                   "Mohammad Norouzi"]
+    record = Record(id="r", title="Photorealistic Text-to-Image Diffusion Models with Deep "
+                    "Language Understanding", authors=proceedings, year=2022, venue="NeurIPS")
+    arxiv_list = [*proceedings[:9], "S. Sara Mahdavi", "Rapha Gontijo Lopes", *proceedings[9:]]
+    extra = compare(CitedFields(title=record.title, year=2022, venue="NeurIPS",
+                                authors=arxiv_list), record, VENUES)
+    dropped = compare(CitedFields(title=record.title, year=2022, venue="NeurIPS",
+                                  authors=proceedings[:10]), record, VENUES)
     assert _more_authors_than_record(extra)
     assert not _more_authors_than_record(dropped)
+    # PEBBLE has 3 authors; two invented ones added to it are an error.
+    pebble = Record(id="p", title="PEBBLE", authors=["Kimin Lee", "Laura Smith", "Pieter Abbeel"])
+    padded = compare(CitedFields(title="PEBBLE", authors=[
+        "Lisa Lee", "Laura Smith", "Aravind Rajeswaran", "Pieter Abbeel", "Aravind Srinivas"]),
+        pebble, VENUES)
+    assert not _more_authors_than_record(padded)
 
 
 def test_a_name_whose_parts_a_source_reorders_or_trims_is_the_same_author() -> None:

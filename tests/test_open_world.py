@@ -248,3 +248,17 @@ def test_default_index_is_built_on_first_use_and_rebuilt_when_its_sources_change
     assert changed.returncode == 0
     assert "its source list changed" in changed.stderr
     assert load_manifest(tmp_path / "default").count == 12
+
+
+def test_citations_past_the_cap_are_reported_not_checked(open_world_index: Path,
+                                                         tmp_path: Path) -> None:
+    answer = tmp_path / "answer.md"
+    answer.write_text("References\n\n" + "".join(
+        f"{n}. Alexander Nichol and Prafulla Dhariwal. Improved Denoising Diffusion "
+        f"Probabilistic Models {n}. In ICML, 2021.\n" for n in range(1, 6)), encoding="utf-8")
+    completed = run_cli(str(answer), "--index", str(open_world_index), "--format", "json",
+                        "--max-citations", "2")
+    citations = json.loads(completed.stdout)["citations"]
+    assert len(citations) == 5
+    assert [c["verdict"] for c in citations[2:]] == ["unverifiable"] * 3
+    assert all("not checked" in c["reason"] for c in citations[2:])
