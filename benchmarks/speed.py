@@ -71,7 +71,7 @@ def corpus_records(count: int, seed: int) -> list[dict[str, Any]]:
 
 
 def render(record: dict[str, Any]) -> str:
-    authors = record["authors"]
+    authors = list(dict.fromkeys(record["authors"]))  # some records list their authors twice
     names = ", ".join(authors[:-1]) + f", and {authors[-1]}" if len(authors) > 1 else authors[0]
     return f"{names}. {record['title']}. In {record['venue']}."
 

@@ -191,7 +191,8 @@ def _distinct_names(names: list[str]) -> list[str]:
 
 
 def compare_authors(cited: list[str], expected: list[str]) -> AuthorAgreement:
-    cited_names = [name_parts(n) for n in cited if n and n != "et al."]
+    # A name listed twice (in a record, or copied from one into a citation) is one author.
+    cited_names = [name_parts(n) for n in _distinct_names(cited)]
     expected_names = [name_parts(n) for n in _distinct_names(expected)]
     unused = list(expected_names)
     unmatched = []
