@@ -24,6 +24,7 @@ _ARXIV_OLD = re.compile(r"([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.IGNORECA
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 _NON_WORD = re.compile(r"[^\w]+")
 _LATEX_HINT = re.compile(r"[\\{}$]")
+_JOINED_NAMES = re.compile(r"\s+and\s+")
 # Titles at least this long (key characters, no spaces) name one work across years.
 DISTINCTIVE_TITLE_CHARS = 24
 
@@ -60,7 +61,7 @@ class Record:
         return cls(
             id=str(data["id"]),
             title=str(data.get("title") or ""),
-            authors=list(data.get("authors") or []),
+            authors=_one_name_each(data.get("authors") or []),
             year=int(year) if year not in (None, "") else None,
             venue=data.get("venue"),
             doi=normalize_doi(data.get("doi")),
@@ -94,6 +95,12 @@ class Record:
         """A hash of the fields that feed the embedding, to re-embed only what changed."""
         text = "\x1f".join([self.title, ";".join(self.authors), str(self.year), self.venue or ""])
         return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _one_name_each(names: list[str]) -> list[str]:
+    """Author names as a list, one person each: sources join some ("D. Huber and M. Hebert")."""
+    return [part.strip() for name in names for part in _JOINED_NAMES.split(str(name))
+            if part.strip()]
 
 
 @lru_cache(maxsize=65536)
