@@ -173,9 +173,17 @@ def _same_person_reordered(cited: NameParts, expected: NameParts) -> bool:
         len(expected.family) >= 3 and expected.family in cited.words[1:])
 
 
+def _family_only_matches_either_end(cited: NameParts, expected: NameParts) -> bool:
+    """A family name cited alone, against a record that writes that family name first
+    ("Ma" for "MA KAILI")."""
+    return (len(cited.words) == 1 and len(expected.words) >= 2
+            and cited.family == expected.words[0] and len(cited.family) >= 2)
+
+
 def _same_person(cited: NameParts, expected: NameParts) -> bool:
     return (_same_family(cited, expected) or _swapped_order(cited, expected)
-            or _same_person_reordered(cited, expected))
+            or _same_person_reordered(cited, expected)
+            or _family_only_matches_either_end(cited, expected))
 
 
 def _distinct_names(names: list[str]) -> list[str]:
@@ -184,9 +192,12 @@ def _distinct_names(names: list[str]) -> list[str]:
     distinct = []
     for name in names:
         key = normalize_text(name)
-        if name and name != "et al." and key not in seen:
+        if not name or name == "et al." or key in seen:
+            continue
+        # Family names alone repeat in one list ("Sun, Sun and Chen": Cheng Sun, Min Sun).
+        if " " in key:
             seen.add(key)
-            distinct.append(name)
+        distinct.append(name)
     return distinct
 
 

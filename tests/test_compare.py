@@ -229,3 +229,9 @@ def test_a_name_whose_parts_a_source_reorders_or_trims_is_the_same_author() -> N
                            ["Thommen Karimpanal George"]).matched == 1
     assert compare_authors(["Ramon Matas Navarro"], ["Ramon Matas"]).matched == 1
     assert compare_authors(["Ramon Navarro"], ["Maria Matas"]).matched == 0
+
+
+def test_a_family_name_cited_twice_is_two_authors_who_share_it() -> None:
+    agreement = compare_authors(["Sun", "Sun", "Chen"],
+                                ["Cheng Sun", "Min Sun", "Hwann-Tzong Chen"])
+    assert (agreement.matched, agreement.cited, agreement.expected) == (3, 3, 3)
