@@ -194,8 +194,9 @@ def _distinct_names(names: list[str]) -> list[str]:
         key = normalize_text(name)
         if not name or name == "et al." or key in seen:
             continue
-        # Family names alone repeat in one list ("Sun, Sun and Chen": Cheng Sun, Min Sun).
-        if " " in key:
+        # Family names alone or with initials repeat in one list ("Sun, Sun and Chen",
+        # "Z. Zhang; Z. Zhang": Zheng Zhang and Zhao Zhang); only full names are one person.
+        if len(key.split()[0]) > 2 and " " in key:
             seen.add(key)
         distinct.append(name)
     return distinct

@@ -235,3 +235,9 @@ def test_a_family_name_cited_twice_is_two_authors_who_share_it() -> None:
     agreement = compare_authors(["Sun", "Sun", "Chen"],
                                 ["Cheng Sun", "Min Sun", "Hwann-Tzong Chen"])
     assert (agreement.matched, agreement.cited, agreement.expected) == (3, 3, 3)
+
+
+def test_the_same_initials_and_family_name_cited_twice_are_two_authors() -> None:
+    agreement = compare_authors(["Z. Zhang", "Z. Zhang", "L. Zhu"],
+                                ["Zheng Zhang", "Zhao Zhang", "Lei Zhu"])
+    assert (agreement.matched, agreement.cited, agreement.expected) == (3, 3, 3)
