@@ -192,8 +192,8 @@ def _distinct_names(names: list[str]) -> list[str]:
     distinct = []
     for name in names:
         key = normalize_text(name)
-        if not name or name == "et al." or key in seen:
-            continue
+        if not key or name == "et al." or key in seen:
+            continue  # a "name" of punctuation alone names nobody
         # Family names alone or with initials repeat in one list ("Sun, Sun and Chen",
         # "Z. Zhang; Z. Zhang": Zheng Zhang and Zhao Zhang); only full names are one person.
         if len(key.split()[0]) > 2 and " " in key:

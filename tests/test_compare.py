@@ -241,3 +241,8 @@ def test_the_same_initials_and_family_name_cited_twice_are_two_authors() -> None
     agreement = compare_authors(["Z. Zhang", "Z. Zhang", "L. Zhu"],
                                 ["Zheng Zhang", "Zhao Zhang", "Lei Zhu"])
     assert (agreement.matched, agreement.cited, agreement.expected) == (3, 3, 3)
+
+
+def test_a_name_of_punctuation_alone_is_ignored() -> None:
+    agreement = compare_authors(["Cheng Sun", "*", "—"], ["Cheng Sun", "-"])
+    assert (agreement.matched, agreement.cited, agreement.expected) == (1, 1, 1)
