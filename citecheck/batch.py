@@ -232,6 +232,21 @@ def _complete_record(raw: bytes) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
+def start_batch(input_path: Path, output_path: Path, max_line_bytes: int,
+                progress: Progress | None) -> tuple[BatchPlan, BatchResult, int]:
+    """Plan a run (local or on Ray) and report its first progress: malformed lines are done.
+
+    Returns the plan, the result to fill and the number of lines this run processes.
+    """
+    plan = plan_batch(input_path, output_path, max_line_bytes=max_line_bytes)
+    result = BatchResult(lines=plan.lines, already_done=plan.already_done,
+                         malformed=plan.malformed)
+    total = len(plan.pending) + len(result.malformed)
+    if progress is not None:
+        progress(len(result.malformed), total)
+    return plan, result, total
+
+
 def plan_batch(input_path: Path, output_path: Path, *,
                max_line_bytes: int = MAX_LINE_BYTES) -> BatchPlan:
     """Read the input and the output so far: what is malformed, done, and still to verify."""
@@ -368,13 +383,8 @@ def run_batch(verifier: ManyVerifier, input_path: Path, output_path: Path, *, wo
     """
     if workers < 1:
         raise InputError(f"workers must be at least 1, got {workers}")
-    plan = plan_batch(input_path, output_path, max_line_bytes=max_line_bytes)
-    result = BatchResult(lines=plan.lines, already_done=plan.already_done,
-                         malformed=plan.malformed)
-    total = len(plan.pending) + len(result.malformed)
+    plan, result, total = start_batch(input_path, output_path, max_line_bytes, progress)
     processed = len(result.malformed)
-    if progress is not None:
-        progress(processed, total)
     fd = open_output(output_path)
     executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="citecheck-batch")
     try:

@@ -24,8 +24,8 @@ from citecheck.batch import (
     Progress,
     open_output,
     parse_line,
-    plan_batch,
     read_input_lines,
+    start_batch,
     text_problem,
     verify_lines,
     write_line,
@@ -204,13 +204,8 @@ def run_batch_ray(input_path: Path, output_path: Path, *, index: Path | str,
     retries). The driver holds the pending input lines in memory, as the local batch does.
     """
     ray = _ray()
-    plan = plan_batch(input_path, output_path, max_line_bytes=max_line_bytes)
-    result = BatchResult(lines=plan.lines, already_done=plan.already_done,
-                         malformed=plan.malformed)
-    total = len(plan.pending) + len(result.malformed)
+    plan, result, total = start_batch(input_path, output_path, max_line_bytes, progress)
     processed = len(result.malformed)
-    if progress is not None:
-        progress(processed, total)
     if not plan.pending:
         return result
     raw = dict(read_input_lines(input_path))
