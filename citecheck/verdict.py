@@ -257,7 +257,7 @@ def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
         return CitationResult(citation, UNVERIFIABLE, 0.5, suggestions=suggestions,
                               reason="identifier not in the index")
     listed, why = coverage.lists_completely(fields, venues)
-    if listed and not mismatches and _plausible_preprint_id(fields):
+    if listed and not coverage.complete and not mismatches and _plausible_preprint_id(fields):
         # A real-looking arXiv id of the cited year that the index cannot check: the
         # work may well exist as that preprint, cited with a venue it never had.
         return CitationResult(
@@ -286,7 +286,8 @@ def _found(citation: Citation, best: Comparison, problems: list[Mismatch],
            suggestions: list[Suggestion], venues: VenueTable, coverage: Coverage,
            versions: Versions | None) -> CitationResult:
     best, others = _closest_version(best, venues, versions)
-    if _another_version(best) and not problems:
+    # In a closed world every version is in the index, so a differing one is an error.
+    if _another_version(best) and not problems and not coverage.complete:
         return CitationResult(
             citation, UNVERIFIABLE, 0.5, record=best.record, suggestions=suggestions,
             reason=f"a work with a similar title by the same authors appeared in "
