@@ -52,6 +52,16 @@ def misbehaving(request: pytest.FixtureRequest) -> Iterator[Misbehaving]:
                 if state.mode == "hang":
                     stop.wait(30)
                     return
+                if state.mode == "drip-headers":
+                    # A status line and headers a byte every 0.1 s, never finished.
+                    for byte in b"HTTP/1.0 200 OK\r\nX-Slow: " + b"a" * 400:
+                        if stop.is_set():
+                            break
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        sent += 1
+                        time.sleep(0.1)
+                    return
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 if state.mode == "declared-huge":
@@ -109,6 +119,17 @@ def test_dripping_reply_is_cut_at_the_request_timeout_not_per_read(
             break
         time.sleep(0.05)
     assert misbehaving.sent and misbehaving.sent[0] < 100  # of the 200 bytes it would drip
+
+
+@pytest.mark.parametrize("misbehaving", ["drip-headers"], indirect=True)
+def test_dripping_headers_are_cut_at_the_request_timeout_not_per_read(
+        misbehaving: Misbehaving) -> None:
+    http = HttpClient(timeout=1.0, retries=0)
+    started = time.monotonic()
+    with pytest.raises(OnlineError, match=r"timed out after 1s \(1 attempts\)"):
+        http.get("crossref", f"{misbehaving.url}/works", lambda body: body)
+    # Per read it never times out (a byte every 0.1 s); the whole request stops at 1 s.
+    assert time.monotonic() - started < 3.0
 
 
 @pytest.mark.parametrize("misbehaving", ["flood"], indirect=True)

@@ -6,6 +6,8 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -186,12 +188,35 @@ class HttpClient:
                 self.sleep(wait)
         raise OnlineError(f"{service}: {problem} ({attempts} attempts) for {url}")
 
+    def _headers_within(self, url: str, params: Mapping[str, str],
+                        headers: Mapping[str, str], seconds: float) -> requests.Response:
+        """The reply, its status line and headers read within ``seconds`` of wall-clock time.
+
+        requests bounds each read, so a server dripping its headers a byte at a time could
+        hold a request forever; the GET runs in a helper thread, and waiting for it stops at
+        the deadline (the abandoned thread ends at the server's next stall or the socket's
+        own per-read timeout).
+        """
+        done: Future[requests.Response] = Future()
+
+        def fetch() -> None:
+            try:
+                done.set_result(self.session.get(url, params=params, headers=headers,
+                                                 timeout=seconds, stream=True))
+            except BaseException as exc:  # handed to the waiting caller
+                done.set_exception(exc)
+
+        threading.Thread(target=fetch, name="citecheck-http", daemon=True).start()
+        try:
+            return done.result(timeout=seconds)
+        except FutureTimeout:
+            raise _Overtime from None
+
     def _request(self, url: str, params: Mapping[str, str], headers: Mapping[str, str],
                  seconds: float) -> tuple[int, str, float | None]:
         """One GET finished within ``seconds`` of wall-clock time, read up to the size cap."""
         ends = time.monotonic() + seconds
-        with self.session.get(url, params=params, headers=headers, timeout=seconds,
-                              stream=True) as reply:
+        with self._headers_within(url, params, headers, seconds) as reply:
             declared = reply.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > self.max_reply_bytes:
                 raise _TooLarge(f"declared {declared}")
