@@ -251,3 +251,14 @@ def test_fix_reports_an_unparseable_entry_by_line_and_keeps_it_verbatim() -> Non
     fixed, changes = fix_text(text, Report("refs.bib", IndexInfo("-", 0, "-"), results))
     assert fixed == text
     assert [(c.action, c.line) for c in changes] == [("unparsed", 3)]
+
+
+def test_accented_bare_initials_keep_every_vancouver_author() -> None:
+    from citecheck.extract import extract
+
+    text = ("1. Aziz H, Cseh Á, Dickerson JP, McElfresh DC. Optimal kidney exchange with "
+            "immunosuppressants. AAAI. 2021.\n2. Roos D, Davis O, Eijkelboom F, Bronstein M, "
+            "Welling M, Ceylan İİ, et al. Categorical flow maps. 2026.\n")
+    first, second = [c for c in extract(text) if c.kind == "reference"]
+    assert first.fields.authors == ["H. Aziz", "Á. Cseh", "J. P. Dickerson", "D. C. McElfresh"]
+    assert second.fields.authors[-1] == "İ. İ. Ceylan" and second.fields.et_al

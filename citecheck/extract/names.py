@@ -22,7 +22,9 @@ _TWO_LETTER = re.compile(r"[A-Z][a-z]\.")
 # Abbreviated particles: "M. v. d. Schaar", "J. v.d. Berg".
 ABBREVIATED_PARTICLES = frozenset({"v.", "d.", "v.d.", "vd.", "v.d"})
 # Vancouver initials without dots: "J", "MW", "CK".
-_INITIALS_BARE = re.compile(r"[A-Z]{1,3}")
+# Upper-case initials, accented ones too ("Cseh Á", "Ceylan İİ").
+_UPPER = "A-ZÀ-ÖØ-ÞŁŠŽČŘŚŻĆŃİĞŞ"
+_INITIALS_BARE = re.compile(f"[{_UPPER}]{{1,3}}")
 _TRAILING = ",;:"
 PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la",
                        "le", "ter", "ten", "dos", "das", "bin", "al", "el", "mac", "st", "zu",
@@ -384,7 +386,7 @@ NAME_PIECES = re.compile(
 # do not, since in a piece reading every word before the title was written as a name.
 PIECE_STOPS = NOT_NAMES - {"you", "an", "do", "does", "can", "all", "be", "we", "i", "ii", "iii",
                            "iv", "v", "here", "there", "le", "la"}
-_TRAILING_INITIALS = re.compile(r"^(.+?)\s([A-ZÀ-ÖØ-Þ]{1,3})$")
+_TRAILING_INITIALS = re.compile(f"^(.+?)\\s([{_UPPER}]{{1,3}})$")
 
 
 def _pieces(text: str) -> AuthorList | None:
