@@ -96,6 +96,12 @@ def title_similarity(cited: str | None, expected: str | None) -> float:
     return min(similarity, 0.995)
 
 
+def is_preprint_record(record: Record, venues: VenueTable) -> bool:
+    """A record of a preprint: a preprint server's venue, or no venue but an arXiv id."""
+    venue = venues.resolve(record.venue)
+    return (venue is not None and venue.is_preprint) or (not record.venue and bool(record.arxiv))
+
+
 def title_extends(cited: str | None, expected: str | None) -> bool:
     """One title is the other with words added or dropped at an end ("Acceleration via
     Fractal Learning Rate Schedules for Large Language Models"): the same work, cited with
@@ -260,8 +266,7 @@ def compare(cited: CitedFields, record: Record, venues: VenueTable) -> Compariso
 
     cited_venue = venues.resolve(cited.venue)
     record_venue = venues.resolve(record.venue)
-    record_is_preprint = (record_venue is not None and record_venue.is_preprint) or (
-        record_venue is None and not record.venue and bool(record.arxiv))
+    record_is_preprint = is_preprint_record(record, venues)
     cited_is_preprint = (cited_venue is not None and cited_venue.is_preprint) or (
         cited.venue is None and bool(cited_arxiv) and not cited.doi)
 

@@ -14,6 +14,7 @@ from citecheck.compare import (
     Comparison,
     Mismatch,
     compare,
+    is_preprint_record,
     title_extends,
     title_similarity,
 )
@@ -360,11 +361,6 @@ def _another_version(best: Comparison) -> bool:
     return best.title_similarity < SAME_TITLE and {"title", "venue", "year"} <= fields
 
 
-def _is_preprint(record: Record, venues: VenueTable) -> bool:
-    venue = venues.resolve(record.venue)
-    return (venue is not None and venue.is_preprint) or (not record.venue and bool(record.arxiv))
-
-
 def _by_severity(best: Comparison, others: list[Record], venues: VenueTable,
                  coverage: Coverage) -> tuple[list[Mismatch], list[Mismatch], Mismatch | None]:
     """Split a comparison's mismatches into errors, slips, and a venue no record can confirm.
@@ -377,7 +373,7 @@ def _by_severity(best: Comparison, others: list[Record], venues: VenueTable,
     cited = best.cited
     every = [best.record, *others]
     years = [r.year for r in every if r.year is not None]
-    published = [r for r in every if r.venue and not _is_preprint(r, venues)]
+    published = [r for r in every if r.venue and not is_preprint_record(r, venues)]
     severe: list[Mismatch] = []
     warnings: list[Mismatch] = []
     unconfirmed: Mismatch | None = None
