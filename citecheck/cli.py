@@ -396,10 +396,13 @@ def batch(input_file: Path, output: Path, index_dir: Path | None, workers: int |
     def interrupt(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
-    # A kill (SIGTERM) stops between output lines, as Ctrl-C does. Signal handlers can only
-    # be set from the main thread (not so when a test drives the command in a thread).
+    # A kill (SIGTERM or SIGINT) stops between output lines, as Ctrl-C does. SIGINT is set
+    # too because a shell starts background jobs with it ignored, and Python then never
+    # raises KeyboardInterrupt: `kill -INT` would be silently dropped. Signal handlers can
+    # only be set from the main thread (not so when a test drives the command in a thread).
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, interrupt)
+        signal.signal(signal.SIGINT, interrupt)
     try:
         with _progress_bar("verifying", unit="line") as progress:
             def report(done: int, total: int) -> None:

@@ -44,15 +44,24 @@ def long_input(tmp_path: Path, records: list[dict[str, Any]]) -> Path:
 
 def interrupt_after_first_line(command: list[str], output: Path, signum: int) -> int:
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
+    # stderr goes to a file: an unread pipe could fill and stall the child. The child starts
+    # with SIGINT ignored, as a shell starts a background job (and as CI may run the tests):
+    # the command must still stop on it.
+    stderr_path = output.with_suffix(".stderr")
+    with stderr_path.open("w") as stderr:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=stderr, text=True, preexec_fn=ignore_sigint)
     deadline = time.monotonic() + 120
     while not (output.exists() and output.stat().st_size) and time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"batch ended before it could be interrupted: {process.stderr.read()}")
+            pytest.fail(f"batch ended before it could be interrupted: {stderr_path.read_text()}")
         time.sleep(0.05)
     process.send_signal(signum)
     return process.wait(timeout=120)
+
+
+def ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @pytest.mark.slow
