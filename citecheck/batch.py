@@ -7,8 +7,10 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
 from dataclasses import dataclass, field
 from pathlib import Path
+from threading import Event
 from typing import Any, Protocol
 
 from citecheck.errors import IndexError_, InputError
@@ -30,6 +32,10 @@ PAYLOAD_KEYS = ("text", "messages")
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` with the number of lines processed in this run."""
+
+# How often a run waiting on a chunk looks at its stop event: an interrupt is answered
+# within this, however long the chunk takes.
+STOP_POLL_SECONDS = 0.1
 
 
 class ManyVerifier(Protocol):
@@ -83,13 +89,15 @@ class OutputLine:
 @dataclass(slots=True)
 class BatchResult:
     """What one run did: lines written (error lines included), lines already done, lines
-    skipped as malformed, and the lines written as errors."""
+    skipped as malformed, the lines written as errors, and whether it was stopped early
+    (then a rerun resumes after the last written line)."""
 
     lines: int = 0
     written: int = 0
     already_done: int = 0
     malformed: list[Malformed] = field(default_factory=list)
     failed: list[LineError] = field(default_factory=list)
+    interrupted: bool = False
 
 
 @dataclass(slots=True)
@@ -375,45 +383,62 @@ def _chunks(items: list[BatchItem], size: int) -> Iterator[list[BatchItem]]:
 
 def run_batch(verifier: ManyVerifier, input_path: Path, output_path: Path, *, workers: int = 1,
               chunk_size: int = CHUNK_SIZE, progress: Progress | None = None,
-              max_line_bytes: int = MAX_LINE_BYTES) -> BatchResult:
+              max_line_bytes: int = MAX_LINE_BYTES, stop: Event | None = None) -> BatchResult:
     """Verify every line of ``input_path`` not yet in ``output_path``, appending one line each.
 
     Output lines follow input order. Rerunning resumes: ids already in the output (error
-    lines included) are skipped.
+    lines included) are skipped. Setting ``stop`` (from a signal handler, say) ends the run
+    within STOP_POLL_SECONDS, after a whole line, with ``interrupted`` set: chunks still
+    being verified are dropped, not waited for.
     """
     if workers < 1:
         raise InputError(f"workers must be at least 1, got {workers}")
     plan, result, total = start_batch(input_path, output_path, max_line_bytes, progress)
     processed = len(result.malformed)
     fd = open_output(output_path)
+    stop = stop or Event()
     executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="citecheck-batch")
     try:
         # A bounded window of chunks in flight: memory stays flat and lines are written in
         # input order as soon as the oldest chunk is done.
         window: deque[tuple[list[BatchItem], Future[list[OutputLine]]]] = deque()
-        for chunk in _chunks(plan.pending, chunk_size):
-            window.append((chunk, executor.submit(verify_lines, verifier, chunk)))
-            if len(window) >= 2 * workers:
-                processed += _drain_oldest(window, fd, result)
+        chunks = _chunks(plan.pending, chunk_size)
+        while not result.interrupted:
+            for chunk in chunks:
+                window.append((chunk, executor.submit(verify_lines, verifier, chunk)))
+                if len(window) >= 2 * workers:
+                    break
+            if not window:
+                break
+            if _drain_oldest(window, fd, result, stop):
+                processed += len(window.popleft()[0])
                 if progress is not None:
                     progress(processed, total)
-        while window:
-            processed += _drain_oldest(window, fd, result)
-            if progress is not None:
-                progress(processed, total)
     finally:
-        # On an interrupt, drop queued chunks instead of verifying them before exiting.
-        executor.shutdown(wait=True, cancel_futures=True)
+        # Drop queued chunks. When stopped, do not wait for running ones either: their lines
+        # would not be written, and the pool's threads end with the process.
+        executor.shutdown(wait=not result.interrupted, cancel_futures=True)
         os.close(fd)
     return result
 
 
 def _drain_oldest(window: deque[tuple[list[BatchItem], Future[list[OutputLine]]]], fd: int,
-                  result: BatchResult) -> int:
-    chunk, future = window.popleft()
+                  result: BatchResult, stop: Event) -> bool:
+    """Write the oldest chunk once it is verified; False, with ``interrupted`` set, if
+    ``stop`` was set first."""
+    chunk, future = window[0]
+    # Waiting in short slices, not in one future.result(): the run answers a stop within a
+    # slice, and a signal is never turned into an exception inside a lock's internals.
+    while not wait_for([future], timeout=STOP_POLL_SECONDS).done:
+        if stop.is_set():
+            result.interrupted = True
+            return False
     for item, line in zip(chunk, future.result(), strict=True):
+        if stop.is_set():
+            result.interrupted = True
+            return False
         write_line(fd, line, item, result)
-    return len(chunk)
+    return True
 
 
 def read_output(path: Path) -> Iterator[dict[str, Any]]:

@@ -393,36 +393,42 @@ def batch(input_file: Path, output: Path, index_dir: Path | None, workers: int |
     check_paths(input_file, output)
     verifier = open_verifier(index_dir)
 
-    def interrupt(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
+    stop = threading.Event()
 
-    # A kill (SIGTERM or SIGINT) stops between output lines, as Ctrl-C does. SIGINT is set
-    # too because a shell starts background jobs with it ignored, and Python then never
-    # raises KeyboardInterrupt: `kill -INT` would be silently dropped. Signal handlers can
-    # only be set from the main thread (not so when a test drives the command in a thread).
+    def interrupt(signum: int, frame: Any) -> None:
+        if stop.is_set():
+            # Asked twice: the user will not wait for the running chunk to finish at exit.
+            os._exit(130)
+        stop.set()
+
+    # A kill (SIGTERM) or Ctrl-C (SIGINT) stops the run after a whole output line. The handler
+    # only sets an event the run polls: a KeyboardInterrupt raised at any bytecode could land
+    # inside a lock's internals (tqdm's, the pool's) and hang the exit. SIGINT is set too
+    # because a shell starts background jobs with it ignored, and `kill -INT` would then be
+    # dropped. Handlers can only be set from the main thread (not so when a test drives the
+    # command in a thread).
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, interrupt)
         signal.signal(signal.SIGINT, interrupt)
-    try:
-        with _progress_bar("verifying", unit="line") as progress:
-            def report(done: int, total: int) -> None:
-                progress("verifying", done, total)
+    with _progress_bar("verifying", unit="line") as progress:
+        def report(done: int, total: int) -> None:
+            progress("verifying", done, total)
 
-            limit = max_line_bytes or MAX_LINE_BYTES
-            if ray_address is None:
-                result = run_batch(verifier, input_file, output, workers=workers or 1,
-                                   progress=report, max_line_bytes=limit)
-            else:
-                from citecheck.ray import run_batch_ray
+        limit = max_line_bytes or MAX_LINE_BYTES
+        if ray_address is None:
+            result = run_batch(verifier, input_file, output, workers=workers or 1,
+                               progress=report, max_line_bytes=limit, stop=stop)
+        else:
+            from citecheck.ray import run_batch_ray
 
-                result = run_batch_ray(
-                    input_file, output, index=verifier.index.path, actors=workers,
-                    address=None if ray_address == "local" else ray_address, progress=report,
-                    max_line_bytes=limit)
-    except KeyboardInterrupt:
+            result = run_batch_ray(
+                input_file, output, index=verifier.index.path, actors=workers,
+                address=None if ray_address == "local" else ray_address, progress=report,
+                max_line_bytes=limit, stop=stop)
+    if result.interrupted:
         click.echo(f"citecheck: interrupted; completed lines are in {output}, rerun the same "
                    "command to resume", err=True)
-        raise
+        return 130
     for line in result.malformed:
         click.echo(f"{input_file}:{line.line_number}: skipped: {line.reason}", err=True)
     for failed in result.failed:

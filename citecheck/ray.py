@@ -12,6 +12,7 @@ import os
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from threading import Event
 from typing import TYPE_CHECKING, Any
 
 from citecheck.batch import (
@@ -195,13 +196,14 @@ def run_batch_ray(input_path: Path, output_path: Path, *, index: Path | str,
                   address: str | None = None, actors: int | None = None,
                   chunk_size: int = CHUNK_SIZE, progress: Progress | None = None,
                   max_line_bytes: int = MAX_LINE_BYTES, factory: VerifierFactory | None = None,
-                  **options: Any) -> BatchResult:
+                  stop: Event | None = None, **options: Any) -> BatchResult:
     """``run_batch`` on Ray: the same output lines in the same order, the same resume.
 
     Only the driver (this process) writes the output, one whole line at a time, so a
     killed worker loses no finished line and never leaves a partial one: Ray Data restarts
     its actor and sends its batch again (actor pools default to unlimited restarts and task
     retries). The driver holds the pending input lines in memory, as the local batch does.
+    Setting ``stop`` ends the run at the next verified line, with ``interrupted`` set.
     """
     ray = _ray()
     plan, result, total = start_batch(input_path, output_path, max_line_bytes, progress)
@@ -229,6 +231,9 @@ def run_batch_ray(input_path: Path, output_path: Path, *, index: Path | str,
                                    "options": options, "max_line_bytes": max_line_bytes},
             compute=_actor_pool(ray, actors), num_cpus=1)
         for number, line in _output_lines(verified):
+            if stop is not None and stop.is_set():
+                result.interrupted = True
+                break
             write_line(fd, line, items[number], result)
             processed += 1
             if progress is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -335,3 +336,23 @@ def test_batch_cli_on_a_missing_index_exits_3(tmp_path: Path) -> None:
     result = run_cli("batch", str(source), "-o", str(tmp_path / "out.jsonl"),
                      "--index", str(tmp_path / "no-index"))
     assert result.returncode == 3, result.stderr
+
+
+def test_a_stop_event_ends_the_run_after_whole_lines_and_a_rerun_resumes(
+        verifier: Any, tmp_path: Path, answers: list[dict[str, Any]]) -> None:
+    rows = [{**row, "id": f"{row['id']}-{copy}"} for copy in range(4) for row in answers]
+    source = write_jsonl(tmp_path / "in.jsonl", rows)
+    output = tmp_path / "out.jsonl"
+    stop = threading.Event()
+
+    def stop_after_first_chunk(done: int, total: int) -> None:
+        if done:
+            stop.set()
+
+    first = run_batch(verifier, source, output, chunk_size=4, progress=stop_after_first_chunk,
+                      stop=stop)
+    assert first.interrupted and first.written == 4
+    assert [row["id"] for row in output_rows(output)] == [row["id"] for row in rows[:4]]
+    second = run_batch(verifier, source, output, chunk_size=4)
+    assert not second.interrupted and second.already_done == 4
+    assert sorted(row["id"] for row in output_rows(output)) == sorted(row["id"] for row in rows)
