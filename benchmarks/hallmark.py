@@ -228,7 +228,8 @@ def evaluate(index_dir: Path, entries: list[dict[str, Any]], *, closed_world: bo
 
 
 def report_world(world: str, verifier: Verifier, entries: list[dict[str, Any]],
-                 renderings: dict[str, Any], show: str, recall: bool) -> dict[str, Any]:
+                 renderings: dict[str, Any], show: str, recall: bool,
+                 rows_path: Path | None = None) -> dict[str, Any]:
     rows, elapsed = check(verifier, entries, renderings)
     print(f"\n=== HALLMARK dev, {world} world: {len(entries)} entries x {len(renderings)} "
           f"renderings, index {verifier.index.manifest.count} records, {elapsed:.1f}s "
@@ -273,7 +274,25 @@ def report_world(world: str, verifier: Verifier, entries: list[dict[str, Any]],
                                     and r["mode"] in ("bibtex", "text")])
     if show:
         _show(rows, show)
+    if rows_path is not None:
+        write_rows(rows, rows_path)
     return figures
+
+
+def write_rows(rows: list[dict[str, Any]], path: Path) -> None:
+    """One line per (entry, rendering): what was cited, parsed, matched and concluded."""
+    with path.open("w", encoding="utf-8") as out:
+        for r in rows:
+            res = r["result"]
+            line = {"mode": r["mode"], "key": r["entry"]["bibtex_key"], "half": r["half"],
+                    "type": r["entry"].get("hallucination_type") or "VALID",
+                    "flagged": r["flagged"], "verdict": r["verdict"]}
+            if res is not None:
+                line.update(text=res.citation.text, parsed=res.citation.fields.to_dict(),
+                            record=res.record and [res.record.title, res.record.venue,
+                                                   res.record.year, res.record.doi],
+                            reason=res.reason, mismatches=[m.to_dict() for m in res.mismatches])
+            out.write(json.dumps(line, default=str) + "\n")
 
 
 def _reason_kind(result: Any) -> str:
@@ -304,15 +323,21 @@ def main() -> None:
     parser.add_argument("--styles", default="",
                         help="also render in these benchmarks/styles.py styles ('all' or a,b,c)")
     parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--half", choices=(*HALVES, "all"), default="all",
+                        help="check only this half of dev (tune on 'tune', never on 'report')")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the closed-world index")
     parser.add_argument("--recall", action="store_true", help="also measure retrieval recall")
     parser.add_argument("--show", default="", help="print misses of this type (or 'VALID')")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    parser.add_argument("--rows", type=Path, default=None,
+                        help="write one JSON line per (entry, rendering) here, for diffing runs")
     parser.add_argument("--dev", type=Path, default=None,
                         help="labelled set to run (default: ../shared/data/hallmark/dev_public.jsonl)")
     args = parser.parse_args()
     entries = read_jsonl(args.dev or shared_file("hallmark", "dev_public.jsonl"))
     closed_index = build(entries, args.rebuild) if args.world != "open" else None
+    if args.half != "all":
+        entries = [e for e in entries if half_of(e) == args.half]
     if args.limit:
         entries = entries[: args.limit]
     renderings = renderers(args.styles)
@@ -330,7 +355,7 @@ def main() -> None:
             open_index = args.index
         verifier = Verifier.open(open_index)
         figures["open"] = report_world("open (headline)", verifier, entries, renderings,
-                                       args.show, args.recall)
+                                       args.show, args.recall, args.rows)
         verifier.close()
     if closed_index is not None:
         # The benchmark's protocol: its VALID entries added, the index declared complete.
