@@ -154,6 +154,25 @@ def test_html_ordered_list_gives_one_citation_per_item() -> None:
     assert [c.fields.title for c in citations] == [ACUNA.title, ABBAS.title]
 
 
+def test_html_linked_title_keeps_its_doi() -> None:
+    # The address of "<a href=...>" is the only place an HTML list gives the DOI: losing
+    # it loses the evidence against a fabricated one, and the arXiv id of a preprint.
+    html = ("<ol>\n  <li>Jonathan Ho and Tim Salimans. <a href=\"https://doi.org/10.48550/"
+            "arXiv.2207.12598\"><i>Classifier-Free Diffusion Guidance</i></a>. In NeurIPS, "
+            "2022.</li>\n  <li>Ahmed Abbas and Paul Swoboda. <a href='https://doi.org/10.1109/"
+            "CVPR46437.2021.00249'>https://doi.org/10.1109/CVPR46437.2021.00249</a>. "
+            "<i>Combinatorial Optimization for Panoptic Segmentation: A Fully Differentiable "
+            "Approach</i>. In NeurIPS, 2021.</li>\n</ol>\n")
+    first, second = [c for c in extract(html) if c.kind == "reference"]
+    assert first.fields.title == "Classifier-Free Diffusion Guidance"
+    assert first.fields.doi == "10.48550/arxiv.2207.12598"
+    assert first.fields.arxiv == "2207.12598"
+    assert first.fields.venue == "NeurIPS" and first.fields.year == 2022
+    assert first.text.startswith("Jonathan Ho") and first.text.endswith("2022.")
+    assert second.fields.doi == "10.1109/cvpr46437.2021.00249"
+    assert second.fields.title == ABBAS.title
+
+
 def test_html_entities_do_not_split_a_name() -> None:
     html = ("<ul><li>Chengyi Wang, Yu Wu, Ken&#x27;ichi Kumatani. <em>UniSpeech: Unified Speech "
             "Representation Learning with Labeled and Unlabeled Data</em>. In ICML, 2021.</li></ul>")

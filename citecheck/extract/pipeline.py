@@ -55,11 +55,13 @@ _MARKUP = re.compile(
     r"(?P<block></?(?:li|p|div|br|tr|td|th|h[1-6]|ol|ul|dl|dd|dt|table|blockquote|section|"
     r"article|header|footer|hr)\b[^<>\n]{0,500}>)"
     r"|(?P<open><(?:i|em|cite)\b[^<>\n]{0,200}>)|(?P<close></(?:i|em|cite)\s{0,5}>)"
+    r"|(?P<anchor><a\s[^<>\n]{0,500}>)|(?P<unanchor></a\s{0,5}>)"
     r"|(?P<tag><[^<>\n]{0,500}>)"
     r"|(?P<entity>&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});)",
     re.IGNORECASE,
 )
-_MARKUP_TEXT = {"block": "\n", "open": "*", "close": "*", "tag": " "}
+_MARKUP_TEXT = {"block": "\n", "open": "*", "close": "*", "tag": " ", "anchor": " ", "unanchor": " "}
+_HREF = re.compile(r"""\bhref\s{0,3}=\s{0,3}(?:"([^"]{1,500})"|'([^']{1,500})')""", re.IGNORECASE)
 
 
 def html_as_text(text: str) -> tuple[str, list[int]]:
@@ -71,11 +73,25 @@ def html_as_text(text: str) -> tuple[str, list[int]]:
     parts: list[str] = []
     origins: list[int] = []
     position = 0
+    # The web address of the open <a>, and where its text starts in ``parts``.
+    link: tuple[str, int] | None = None
     for match in _MARKUP.finditer(text):
         parts.append(text[position:match.start()])
         origins.extend(range(position, match.start()))
         kind = match.lastgroup or "tag"
         replacement = html.unescape(match.group(0)) if kind == "entity" else _MARKUP_TEXT[kind]
+        if kind == "anchor":
+            href = _HREF.search(match.group(0))
+            url = html.unescape(href.group(1) or href.group(2)).strip() if href else ""
+            link = (url, len(parts)) if url.lower().startswith(("http://", "https://")) else None
+        elif kind == "unanchor" and link is not None:
+            # A linked title ("<a href=doi><i>Title</i></a>") keeps its DOI or URL, written
+            # after the link text as a plain-text reference writes it; a link whose text
+            # already shows its address adds nothing.
+            url, start = link
+            if url not in "".join(parts[start:]):
+                replacement = f" {url} "
+            link = None
         parts.append(replacement)
         origins.extend([match.start()] * len(replacement))
         position = match.end()
