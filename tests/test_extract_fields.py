@@ -278,3 +278,29 @@ def test_family_first_lists_still_read_family_first() -> None:
     assert parse_names("Vaswani, A. Attention is all you need")[0] == ["A. Vaswani"]
     assert parse_names("D. G. Bradlee, S. J. Eggers, Integrating Register Allocation")[0] == [
         "D. G. Bradlee", "S. J. Eggers"]
+
+
+def test_dblp_style_colon_after_the_last_given_first_name() -> None:
+    # DBLP writes "A, B, C: Title. Venue Year."; the last name is no title ("Jiliang Tang").
+    fields = parse_reference("Yao Ma, Xiaorui Liu, Neil Shah, Jiliang Tang: Is Homophily a "
+                             "Necessity for Graph Neural Networks? ICLR 2022.")
+    assert fields.authors == ["Yao Ma", "Xiaorui Liu", "Neil Shah", "Jiliang Tang"]
+    assert fields.title == "Is Homophily a Necessity for Graph Neural Networks?"
+    assert (fields.venue, fields.year) == ("ICLR", 2022)
+    fields = parse_reference("Mark Sandler, Max Vladymyrov, Andrey Zhmoginov, Nolan Miller, "
+                             "Tom Madams, Andrew Jackson, Blaise Agüera y Arcas: Meta-Learning "
+                             "Bidirectional Update Rules. ICML 2021.")
+    assert fields.authors[-1] == "Blaise Agüera y Arcas"
+    assert fields.title == "Meta-Learning Bidirectional Update Rules"
+    fields = parse_reference("Qi Tian, Kun Kuang, Kelu Jiang, Furui Liu, Zhihua Wang, Fei Wu: "
+                             "ConfounderGAN: Protecting Image Data Privacy with Causal "
+                             "Confounder. NeurIPS 2022.")
+    assert fields.authors[-1] == "Fei Wu"
+    assert fields.title == "ConfounderGAN: Protecting Image Data Privacy with Causal Confounder"
+    # A title's colon after a family-first list is still the title's.
+    fields = parse_reference("Vaswani, A., Shazeer, N. Attention Is All You Need: A Study. "
+                             "NeurIPS 2017.")
+    assert fields.authors == ["A. Vaswani", "N. Shazeer"]
+    fields = parse_reference("Paul Saurette, The Kantian Imperative: Humiliation, Common Sense, "
+                             "Politics (Toronto: University of Toronto Press, 2005).")
+    assert fields.authors == ["Paul Saurette"]

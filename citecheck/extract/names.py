@@ -210,7 +210,7 @@ def _joined_family(tokens: list[_Token], j: int) -> bool:
 
 
 def _given_first(tokens: list[_Token], i: int, in_list: bool = False,
-                 short_family: bool = False) -> tuple[str, int] | None:
+                 short_family: bool = False, names_before: int = 0) -> tuple[str, int] | None:
     """"Ashish Vaswani" / "A. Vaswani" / "Thomas F. LaPorta" / "Jan van Leeuwen".
 
     Inside a list already under way, short names that are also English words
@@ -253,7 +253,13 @@ def _given_first(tokens: list[_Token], i: int, in_list: bool = False,
     # A colon ends titles ("Deep Learning: ..."), but also the list of names in German styles
     # ("Klaus Müller und Hans Schmidt: Titel"); after a conjunction it is the latter.
     after_and = i > 0 and tokens[i - 1].core in AND_WORDS and not tokens[i - 1].punct
-    if (":" in last.punct and not (initial_first or after_and)) \
+    # So does a name after a comma in a given-first list of two names or more, as DBLP
+    # writes it ("Yao Ma, Xiaorui Liu, Neil Shah, Jiliang Tang: Is Homophily ..."), when
+    # every word of it reads as a name. After one name it is mostly a title with its
+    # subtitle, as notes styles write them ("Benedict Anderson, Imagined Communities: ...").
+    after_comma = short_family and names_before >= 2 and tokens[i - 1].separates and all(
+        p.is_word or p.is_initials or p.is_particle for p in parts)
+    if (":" in last.punct and not (initial_first or after_and or after_comma)) \
             or not (last.punct or _ends_name(tokens, j)):
         return None
     words = [_initials_display(p.core) if p.is_initials else p.core for p in parts]
@@ -458,7 +464,8 @@ def _scan_from(tokens: list[_Token], given_first: bool) -> AuthorList:
         # A list keeps the order of its names: in a given-first list "Tadashi Kozuno,
         # A. Rupam Mahmood" is two names, not "Kozuno, A.".
         if given_first:
-            parsed = (_given_first(tokens, i, in_list, short_family=in_list)
+            parsed = (_given_first(tokens, i, in_list, short_family=in_list,
+                                   names_before=len(found.names))
                       or _family_first(tokens, i, in_list))
         else:
             parsed = _family_first(tokens, i, in_list)
