@@ -1,5 +1,6 @@
 """Field parsing of single reference strings in the common citation styles."""
 
+from citecheck.extract import extract
 from citecheck.extract.names import parse_names
 from citecheck.extract.references import parse_reference
 from citecheck.records import family_name
@@ -304,3 +305,24 @@ def test_dblp_style_colon_after_the_last_given_first_name() -> None:
     fields = parse_reference("Paul Saurette, The Kantian Imperative: Humiliation, Common Sense, "
                              "Politics (Toronto: University of Toronto Press, 2005).")
     assert fields.authors == ["Paul Saurette"]
+
+
+def test_a_subtitle_after_a_question_mark_stays_in_the_title() -> None:
+    # The subtitle after "?" is neither prose after the reference nor its venue.
+    text = ("Ahmed M. Alaa et al. (2022). How Faithful is your Synthetic Data? Sample-level "
+            "Metrics for Evaluating and Auditing Generative Models. ICML.")
+    [citation] = extract(text)
+    assert citation.text == text
+    assert citation.fields.title == ("How Faithful is your Synthetic Data? Sample-level Metrics "
+                                     "for Evaluating and Auditing Generative Models")
+    assert citation.fields.venue == "ICML"
+    apa = ("Alaa, A. M., van Breugel, B., Saveliev, E. S., & van der Schaar, M. (2022). How "
+           "faithful is your synthetic data? Sample-level metrics for evaluating and auditing "
+           "generative models. *ICML*.")
+    [citation] = extract(apa)
+    assert citation.text == apa
+    # Prose after the reference is still no part of it.
+    [citation] = extract("As shown by Alaa, A. M., van Breugel, B. (2022). How faithful is your "
+                         "synthetic data? ICML. This result is fine.")
+    assert citation.text.endswith("ICML.")
+

@@ -428,6 +428,11 @@ def _redraw_with_crf(body: str, fields: CitedFields, authors_end: int,
     crf_venue = _venue_from(venue, labelled=True) if venue else None
     if crf_venue and not LEAD_WORD.fullmatch(crf_venue):
         fields.venue = crf_venue
+    elif fields.venue and -1 < body.find(fields.venue, title_end) < end:
+        # The CRF's title took in the start of what the rules read as the venue (a subtitle
+        # after "?": "... Synthetic Data? Sample-level Metrics .... ICML."): the venue is
+        # what follows the new title.
+        fields.venue = _venue_from(body[end:])
     return (fields.title, fields.venue) != before
 
 

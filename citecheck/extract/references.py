@@ -136,7 +136,7 @@ def _structural_end(text: str, start: int, end: int) -> int:
     if has_year and date:
         pos = _skip(segment, date.end())
     quoted = quoted_at(segment, pos)
-    pos = quoted[1] if quoted else sentence_end(segment, pos)
+    pos = quoted[1] if quoted else _title_end(segment, pos)
     for _ in range(MAX_TRAILING_SENTENCES):
         nxt = _skip(segment, pos)
         if nxt >= len(segment):
@@ -154,6 +154,19 @@ def _structural_end(text: str, start: int, end: int) -> int:
         pos = stop
         has_year = has_year or bool(YEAR.search(sentence))
     return start + len(segment[:pos].rstrip())
+
+
+def _title_end(segment: str, pos: int) -> int:
+    """End of an unquoted title starting at ``pos``: its first sentence, and the next one
+    when the first asks or exclaims ("How Faithful is your Synthetic Data? Sample-level
+    Metrics for ...": the subtitle follows a question mark) unless that one is prose."""
+    end = sentence_end(segment, pos)
+    if segment[pos:end].rstrip("\"”’)").endswith(("?", "!")):
+        nxt = _skip(segment, end)
+        sentence = segment[nxt:sentence_end(segment, nxt)]
+        if sentence[:1].isupper() and not PROSE_START.match(sentence):
+            return nxt + len(sentence)
+    return end
 
 
 def _skip(text: str, pos: int) -> int:
