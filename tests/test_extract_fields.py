@@ -326,3 +326,12 @@ def test_a_subtitle_after_a_question_mark_stays_in_the_title() -> None:
                          "synthetic data? ICML. This result is fine.")
     assert citation.text.endswith("ICML.")
 
+
+def test_a_middle_initial_without_its_dot_continues_the_name() -> None:
+    fields = parse_reference("Mummadi, Charanpal D, et al. “Test-time adaptation for continual "
+                             "semantic segmentation.” *ICML*, 2021.")
+    assert fields.authors == ["Charanpal D. Mummadi"] and fields.et_al
+    assert fields.title == "Test-time adaptation for continual semantic segmentation"
+    assert fields.venue == "ICML"
+    names, _ = parse_names("Ouellett, M. L, Stanley, C. (2004). Fostering diversity.")
+    assert names == ["M. L. Ouellett", "C. Stanley"]

@@ -185,9 +185,12 @@ def _family_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[
         # A conjunction after the given names joins the next author ("García, J. y López, M."),
         # it is no trailing particle like "van" in "Gogh, V. van".
         trailing_particle = given and token.is_particle and token.core not in AND_WORDS
+        # "Mummadi, Charanpal D, et al.": a given name and a middle initial without its dot.
+        bare_middle = (given and len(token.core) == 1 and token.is_bare_initials
+                       and token.punct[:1] == ",")
         if token.is_initials or (token.is_word and not given) or trailing_particle or (
                 not given and token.is_bare_initials and (token.punct or _ends_name(tokens, j + 1))
-        ) or (
+        ) or bare_middle or (
                 token.is_word and all(_INITIALS_DOTTED.fullmatch(g) is None for g in given)):
             given.append(token.core)
             j += 1
@@ -197,7 +200,8 @@ def _family_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[
             break
     if not given:
         return None
-    names = " ".join(_initials_display(g) if _INITIALS_DOTTED.fullmatch(g) else g for g in given)
+    names = " ".join(_initials_display(g) if _INITIALS_DOTTED.fullmatch(g) or len(g) == 1 else g
+                     for g in given)
     return f"{names} {_family_display(family)}", j
 
 
