@@ -4,8 +4,8 @@ Input: 10,000 distinct references (no text repeats, so no cache is warmed by a r
 records of ../shared/data/corpus/*.jsonl.gz rendered in three styles, and 1 in 10 invented
 (one record's authors, venue and year around a title spliced from two others), 5 to an
 answer. Index: the default index (built on first use), or --index DIR. The same input runs
-with 1 and 2 threads, then on Ray with 2 actors: references/s, and the overhead ratio of Ray
-(its time over the 2-thread time, with and without starting the Ray instance).
+with 1 and 2 threads and 2 processes, then on Ray with 2 actors: references/s, and the overhead
+ratio of Ray (its time over the 2-process time, with and without starting the Ray instance).
 
     .venv/bin/python benchmarks/batch.py [--references 10000] [--requests 200] [--no-service]
 """
@@ -105,15 +105,18 @@ def open_index(path: Path | None) -> Verifier:
     return Verifier.open(directory)
 
 
-def bench_batch(verifier: Verifier, texts: list[str], workers: int, workdir: Path) -> float:
+def bench_batch(verifier: Verifier, texts: list[str], workers: int, workdir: Path,
+                processes: bool = False) -> float:
+    """Seconds of one run_batch over ``texts``: threads sharing ``verifier``, or processes
+    (as the CLI runs by default) each opening its index, their start included."""
     source = workdir / "answers.jsonl"
     if not source.exists():
         source.write_text("".join(json.dumps({"id": n, "model": "bench", "text": text}) + "\n"
                                   for n, text in enumerate(texts)), encoding="utf-8")
-    output = workdir / f"out-{workers}.jsonl"
+    output = workdir / f"out-{workers}{'p' if processes else 't'}.jsonl"
     output.unlink(missing_ok=True)
     started = time.perf_counter()
-    result = run_batch(verifier, source, output, workers=workers)
+    result = run_batch(verifier, source, output, workers=workers, processes=processes)
     elapsed = time.perf_counter() - started
     assert result.written == len(texts), result
     return elapsed
@@ -194,6 +197,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="service requests in all")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
     parser.add_argument("--no-service", action="store_true", help="skip the service benchmark")
+    parser.add_argument("--no-ray", action="store_true", help="skip Ray (and the service)")
     parser.add_argument("--index", type=Path, default=None)
     args = parser.parse_args()
 
@@ -205,16 +209,21 @@ def main() -> None:
           f"{args.references} distinct references in {len(texts)} answers; {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory() as tmp:
         seconds = {}
-        for workers in (1, 2):
-            seconds[workers] = bench_batch(verifier, texts, workers, Path(tmp))
-            print(f"batch, {workers} thread(s): {args.references / seconds[workers]:7.1f} "
-                  f"references/s ({seconds[workers]:.1f} s)")
+        for workers, processes in ((1, False), (2, False), (2, True)):
+            kind = "processes (the CLI's default here)" if processes else "thread(s)"
+            seconds[workers, processes] = took = bench_batch(verifier, texts, workers,
+                                                             Path(tmp), processes)
+            print(f"batch, {workers} {kind}: {args.references / took:7.1f} references/s "
+                  f"({took:.1f} s{', process start included' if processes else ''})")
+        if args.no_ray:
+            return
+        local = seconds[2, True]
         startup, elapsed = bench_ray(verifier.index.path, texts, args.actors, Path(tmp))
         print(f"batch --ray, {args.actors} actors on a local instance: "
               f"{args.references / elapsed:7.1f} references/s ({elapsed:.1f} s, actors and "
               f"index opening included; {startup:.1f} s more to start Ray)")
-        print(f"overhead ratio, Ray time / 2-thread time: {elapsed / seconds[2]:.2f} "
-              f"({(elapsed + startup) / seconds[2]:.2f} with Ray's start)")
+        print(f"overhead ratio, Ray time / 2-process time: {elapsed / local:.2f} "
+              f"({(elapsed + startup) / local:.2f} with Ray's start)")
     if args.no_service:
         return
     elapsed, latencies = bench_service(verifier, texts, args.requests, args.clients)

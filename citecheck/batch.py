@@ -1,19 +1,22 @@
-"""Verifying a JSONL file of answers into a resumable JSONL of reports, over a thread pool."""
+"""Verifying a JSONL file of answers into a resumable JSONL of reports, on threads or processes."""
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from threading import Event
 from typing import Any, Protocol
 
-from citecheck.errors import IndexError_, InputError
+from citecheck.errors import CitecheckError, IndexError_, InputError
 from citecheck.report import IndexInfo, Report
 
 # Texts per verify_many call: enough to batch the embedding well, small enough that an
@@ -24,6 +27,9 @@ CHUNK_SIZE = 32
 # a 5 MB line once held a run for over 10 minutes (issue 13). The service's body limit
 # is the same 1 MB.
 MAX_LINE_BYTES = 1024 * 1024
+# Default worker processes of the CLI: one per core, at most this many (each holds its own
+# encoder and caches; past four, SQLite and the disk are the limit, not the cores).
+MAX_DEFAULT_WORKERS = 4
 
 UTF8_BOM = b"\xef\xbb\xbf"
 # Keys that hold the answer itself: an error line leaves them out, since they are what
@@ -383,13 +389,19 @@ def _chunks(items: list[BatchItem], size: int) -> Iterator[list[BatchItem]]:
 
 def run_batch(verifier: ManyVerifier, input_path: Path, output_path: Path, *, workers: int = 1,
               chunk_size: int = CHUNK_SIZE, progress: Progress | None = None,
-              max_line_bytes: int = MAX_LINE_BYTES, stop: Event | None = None) -> BatchResult:
+              max_line_bytes: int = MAX_LINE_BYTES, stop: Event | None = None,
+              processes: bool = False) -> BatchResult:
     """Verify every line of ``input_path`` not yet in ``output_path``, appending one line each.
 
     Output lines follow input order. Rerunning resumes: ids already in the output (error
     lines included) are skipped. Setting ``stop`` (from a signal handler, say) ends the run
     within STOP_POLL_SECONDS, after a whole line, with ``interrupted`` set: chunks still
     being verified are dropped, not waited for.
+
+    ``workers`` verify chunks at once: threads sharing ``verifier``, or, with ``processes``
+    (``verifier`` must then be a :class:`~citecheck.verifier.Verifier` without an online
+    resolver), processes that each open the same index. Threads mostly share one core,
+    since extraction and comparison hold the GIL; processes use one core each.
     """
     if workers < 1:
         raise InputError(f"workers must be at least 1, got {workers}")
@@ -397,7 +409,13 @@ def run_batch(verifier: ManyVerifier, input_path: Path, output_path: Path, *, wo
     processed = len(result.malformed)
     fd = open_output(output_path)
     stop = stop or Event()
-    executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="citecheck-batch")
+    # Processes pay for their start (an interpreter and the index, ~1-2 s each): only when
+    # there is a chunk for each.
+    if processes and workers > 1 and len(plan.pending) > chunk_size:
+        executor, verify = process_pool(verifier, workers), verify_in_process
+    else:
+        executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="citecheck-batch")
+        verify = partial(verify_lines, verifier)
     try:
         # A bounded window of chunks in flight: memory stays flat and lines are written in
         # input order as soon as the oldest chunk is done.
@@ -405,7 +423,7 @@ def run_batch(verifier: ManyVerifier, input_path: Path, output_path: Path, *, wo
         chunks = _chunks(plan.pending, chunk_size)
         while not result.interrupted:
             for chunk in chunks:
-                window.append((chunk, executor.submit(verify_lines, verifier, chunk)))
+                window.append((chunk, executor.submit(verify, chunk)))
                 if len(window) >= 2 * workers:
                     break
             if not window:
@@ -422,6 +440,65 @@ def run_batch(verifier: ManyVerifier, input_path: Path, output_path: Path, *, wo
     return result
 
 
+# The verifier of a worker process, opened once by its initializer: a process pool hands
+# work to module functions, so per-process state has to live at module level.
+_process_verifier: ManyVerifier | None = None
+
+
+def process_pool(verifier: ManyVerifier, workers: int) -> Executor:
+    """``workers`` processes, each opening the index of ``verifier`` as it was opened."""
+    from citecheck.verifier import Verifier
+
+    if not isinstance(verifier, Verifier) or verifier.online is not None:
+        raise InputError("batch processes need a Verifier opened on an index, without --online")
+    options = {"closed_world": verifier.closed_world, "max_citations": verifier.max_citations,
+               "today": verifier.today}
+    # "spawn": a forked child would inherit this process's SQLite connections and OpenMP
+    # thread pool, which are not safe to use across fork (OpenMP can hang).
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_open_process_verifier,
+                               initargs=(str(verifier.index.path), options))
+
+
+def _open_process_verifier(index: str, options: dict[str, Any]) -> None:
+    global _process_verifier
+    # The parent decides when to stop (Ctrl-C reaches the whole process group); a worker
+    # that raised KeyboardInterrupt would break the pool instead.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import faiss
+
+    from citecheck.verifier import Verifier
+
+    # One core per process: FAISS's OpenMP threads would otherwise contend with the
+    # other workers for the same cores.
+    faiss.omp_set_num_threads(1)
+    try:
+        _process_verifier = Verifier.open(index, **options)
+    except IndexError_ as exc:
+        _process_verifier = Unopened(exc)
+
+
+class Unopened:
+    """Stands in for a worker's Verifier whose index could not be opened.
+
+    Raised while the worker starts, the error would only break the pool (or, on Ray,
+    come back as the text of an ActorDiedError); raised from a chunk, it reaches the run
+    as itself, and the CLI exits 3.
+    """
+
+    def __init__(self, error: IndexError_) -> None:
+        self.error = error
+
+    def verify_many(self, texts: list[str]) -> list[Report]:
+        raise self.error
+
+
+def verify_in_process(items: list[BatchItem]) -> list[OutputLine]:
+    """``verify_lines`` with the worker process's verifier."""
+    assert _process_verifier is not None, "called outside a batch worker process"
+    return verify_lines(_process_verifier, items)
+
+
 def _drain_oldest(window: deque[tuple[list[BatchItem], Future[list[OutputLine]]]], fd: int,
                   result: BatchResult, stop: Event) -> bool:
     """Write the oldest chunk once it is verified; False, with ``interrupted`` set, if
@@ -433,7 +510,12 @@ def _drain_oldest(window: deque[tuple[list[BatchItem], Future[list[OutputLine]]]
         if stop.is_set():
             result.interrupted = True
             return False
-    for item, line in zip(chunk, future.result(), strict=True):
+    try:
+        lines = future.result()
+    except BrokenExecutor as exc:
+        raise CitecheckError(f"a batch worker died ({exc}); completed lines are kept, rerun "
+                             "to resume") from None
+    for item, line in zip(chunk, lines, strict=True):
         if stop.is_set():
             result.interrupted = True
             return False

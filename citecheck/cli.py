@@ -364,8 +364,9 @@ def index_remove(record_ids: tuple[str, ...], index_dir: Path | None, source: st
               help="Output JSONL: each input line plus its citations and summary (appended).")
 @INDEX_OPTION
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Threads verifying chunks of lines in parallel (default 1); with --ray, "
-                   "actors (default one per CPU of the cluster).")
+              help="Processes verifying chunks of lines in parallel, each on one core "
+                   "(default: the cores, at most 4); with --ray, actors (default one per CPU "
+                   "of the cluster).")
 @click.option("--report", "html_report", type=click.Path(path_type=Path), default=None,
               help="Also write a self-contained HTML report (charts per model, worst examples).")
 @click.option("--ray", "ray_address", is_flag=False, flag_value="local", default=None,
@@ -387,7 +388,13 @@ def batch(input_file: Path, output: Path, index_dir: Path | None, workers: int |
     import signal
     import threading
 
-    from citecheck.batch import MAX_LINE_BYTES, check_paths, read_output, run_batch
+    from citecheck.batch import (
+        MAX_DEFAULT_WORKERS,
+        MAX_LINE_BYTES,
+        check_paths,
+        read_output,
+        run_batch,
+    )
     from citecheck.batch_stats import format_table, summarise
 
     check_paths(input_file, output)
@@ -416,8 +423,10 @@ def batch(input_file: Path, output: Path, index_dir: Path | None, workers: int |
 
         limit = max_line_bytes or MAX_LINE_BYTES
         if ray_address is None:
-            result = run_batch(verifier, input_file, output, workers=workers or 1,
-                               progress=report, max_line_bytes=limit, stop=stop)
+            result = run_batch(verifier, input_file, output,
+                               workers=workers or min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS),
+                               progress=report, max_line_bytes=limit, stop=stop,
+                               processes=True)
         else:
             from citecheck.ray import run_batch_ray
 

@@ -23,6 +23,7 @@ from citecheck.batch import (
     ManyVerifier,
     OutputLine,
     Progress,
+    Unopened,
     open_output,
     parse_line,
     read_input_lines,
@@ -51,26 +52,12 @@ def _ray() -> Any:
     return ray
 
 
-class _Unopened:
-    """Stands in for a Verifier whose index could not be opened on this node.
-
-    Raised from ``__init__``, the error would reach the driver only as the text of an
-    ActorDiedError; raised from a batch, it comes back as itself (and the CLI exits 3).
-    """
-
-    def __init__(self, error: IndexError_) -> None:
-        self.error = error
-
-    def verify_many(self, texts: list[str]) -> list[Any]:
-        raise self.error
-
-
 def _open_verifier(index: str, factory: VerifierFactory | None,
                    options: dict[str, Any]) -> ManyVerifier:
     try:
         return _open_index(index, factory, options)
     except IndexError_ as exc:
-        return _Unopened(exc)
+        return Unopened(exc)
 
 
 def _open_index(index: str, factory: VerifierFactory | None,

@@ -179,9 +179,12 @@ def _fields_for(citation: Citation, record: Record, venues: VenueTable) -> Compa
     readings were parsed once, at extraction; nothing is re-parsed per candidate.
     """
     comparisons = [compare(reading, record, venues) for reading in all_readings(citation.fields)]
+    # The title boundary closest to the record's title comes first, and then the fewest
+    # mismatches: a reading whose title swallows the venue ("... Algorithm. Mach. Learn")
+    # must not win by having no venue to disagree with.
     return max(comparisons, key=lambda c: (c.title_similarity >= SAME_TITLE,
-                                           c.title_similarity >= NEAR_TITLE, -len(c.mismatches),
-                                           c.title_similarity, c.authors.overlap))
+                                           c.title_similarity >= NEAR_TITLE, c.title_similarity,
+                                           -len(c.mismatches), c.authors.overlap))
 
 
 def _closeness(comparison: Comparison, fields: CitedFields) -> float:

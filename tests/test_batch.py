@@ -255,6 +255,32 @@ def test_two_workers_write_the_same_lines_in_the_same_order_as_one(
     assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
 
 
+@pytest.mark.slow
+def test_worker_processes_write_the_same_lines_in_the_same_order_as_one_thread(
+        verifier: Any, tmp_path: Path, answers: list[dict[str, Any]]) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", answers)
+    run_batch(verifier, source, tmp_path / "one.jsonl", workers=1, chunk_size=2)
+    run_batch(verifier, source, tmp_path / "two.jsonl", workers=2, chunk_size=2, processes=True)
+    assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
+
+
+def test_a_worker_process_that_cannot_open_the_index_stops_the_run_with_an_index_error(
+        index_dir: Path, tmp_path: Path, answers: list[dict[str, Any]]) -> None:
+    import shutil
+
+    copy = tmp_path / "index"
+    shutil.copytree(index_dir, copy)
+    opened = Verifier.open(copy, closed_world=True)
+    # Opened here, then damaged before the workers open it: they must say so, not hang.
+    (copy / "manifest.json").write_text("{", encoding="utf-8")
+    source = write_jsonl(tmp_path / "in.jsonl", answers)
+    with pytest.raises(IndexCorruptError):
+        run_batch(opened, source, tmp_path / "out.jsonl", workers=2, chunk_size=2,
+                  processes=True)
+    opened.close()
+    assert not (tmp_path / "out.jsonl").read_text(encoding="utf-8")
+
+
 def test_progress_callback_reaches_the_total(verifier: Any, tmp_path: Path,
                                              answers: list[dict[str, Any]]) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", [*answers, "{broken"])

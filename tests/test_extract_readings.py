@@ -281,3 +281,29 @@ def test_accented_bare_initials_keep_every_vancouver_author() -> None:
     first, second = [c for c in extract(text) if c.kind == "reference"]
     assert first.fields.authors == ["H. Aziz", "Á. Cseh", "J. P. Dickerson", "D. C. McElfresh"]
     assert second.fields.authors[-1] == "İ. İ. Ceylan" and second.fields.et_al
+
+
+AKAGI = Record("r-akagi", "Non-approximate Inference for Collective Graphical Models on Path "
+               "Graphs via Discrete Difference of Convex Algorithm",
+               ["Yasunori Akagi", "Naoki Marumo", "Hideaki Kim", "Takeshi Kurashima",
+                "Hiroyuki Toda"], 2021, "NeurIPS 2021")
+
+
+@pytest.mark.parametrize("text", [
+    "Yasunori Akagi et al. (2023). MAP inference algorithms without approximation for collective "
+    "graphical models on path graphs via discrete difference of convex algorithm. Mach. Learn..",
+    "Akagi, Y., Marumo, N., Kim, H., Kurashima, T., & Toda, H. (2023). MAP inference algorithms "
+    "without approximation for collective graphical models on path graphs via discrete "
+    "difference of convex algorithm. *Mach. Learn.*. https://doi.org/10.1007/S10994-022-06275-9",
+])
+def test_a_reading_whose_title_swallows_the_venue_does_not_hide_the_journal_version(
+        text: str) -> None:
+    # The journal version of a NeurIPS paper, which the index lacks: the reading compared is
+    # the one with the title closest to the record's, whose venue then differs too (another
+    # version), not the one that reads "... algorithm. Mach. Learn" as the title.
+    [citation] = [c for c in extract(text) if c.kind == "reference"]
+    open_world = Coverage(frozenset(), frozenset())
+    result = decide(citation, [Candidate(AKAGI, 1.0)], default_venue_table(), open_world,
+                    today=date(2026, 12, 1))
+    assert result.verdict == UNVERIFIABLE
+    assert result.reason is not None and "similar title by the same authors" in result.reason
