@@ -2,6 +2,7 @@
 
 from citecheck.errors import (
     CitecheckError,
+    DeadlineError,
     IndexCorruptError,
     IndexError_,
     IndexMismatchError,
@@ -23,6 +24,7 @@ __all__ = [
     "CitationResult",
     "CitecheckError",
     "CitedFields",
+    "DeadlineError",
     "GuardChange",
     "GuardResult",
     "IndexCorruptError",

@@ -16,6 +16,8 @@ code it maps to:
 - ``OnlineError``              an online resolver failed or its time budget is
                                spent (callers keep the local verdict and add the
                                reason)
+- ``DeadlineError``            a verification given a deadline ran past it and
+                               stopped (the service answers 504)
 """
 
 from __future__ import annotations
@@ -63,3 +65,7 @@ class IndexWriteError(IndexError_):
 
 class OnlineError(CitecheckError):
     """An online resolver could not answer."""
+
+
+class DeadlineError(CitecheckError):
+    """A verification ran past the deadline its caller gave and stopped there."""

@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from citecheck.errors import CitecheckError, IndexError_
+from citecheck.errors import CitecheckError, DeadlineError, IndexError_
 from citecheck.extract import Citation, extract
 from citecheck.report import IndexInfo
 from citecheck.verifier import Verifier
@@ -248,6 +248,7 @@ class WorkerPool:
 
     A slot is held until the work really ends, even when its client was already
     answered 504: abandoned work still uses a core, so it must count against the queue.
+    Jobs watch their deadline and stop soon after it, so that is not long.
     """
 
     def __init__(self, workers: int, queue_limit: int) -> None:
@@ -361,7 +362,9 @@ def create_app(verifier: Verifier, *, max_body_bytes: int | None = None,
         try:
             async with asyncio.timeout(limits.request_timeout):
                 body = await asyncio.wrap_future(future)
-        except TimeoutError:
+        except (TimeoutError, DeadlineError):
+            # The job also watches the deadline, and stops soon after it (DeadlineError,
+            # if it noticed first): an abandoned request does not hold its worker to the end.
             raise Refused(504, f"verification took longer than the {limits.request_timeout:g} s "
                                "budget; send fewer or shorter texts") from None
         return Response(body, media_type="application/json")
@@ -390,7 +393,7 @@ def create_app(verifier: Verifier, *, max_body_bytes: int | None = None,
         def job(deadline: float) -> bytes:
             extracted = [extract(request.text, format=request.format)]
             within_limits(extracted, deadline)
-            report = verifier.verify_extracted(extracted)[0]
+            report = verifier.verify_extracted(extracted, deadline=deadline)[0]
             report.source, report.index = "<request>", index_info
             return encode(report.to_dict())
 
@@ -406,8 +409,8 @@ def create_app(verifier: Verifier, *, max_body_bytes: int | None = None,
                 extracted.append(extract(item.text))
                 within_limits(extracted, deadline)
             answers = []
-            for item, report in zip(request.items, verifier.verify_extracted(extracted),
-                                    strict=True):
+            reports = verifier.verify_extracted(extracted, deadline=deadline)
+            for item, report in zip(request.items, reports, strict=True):
                 report.source, report.index = str(item.id), index_info
                 answers.append({"id": item.id, **report.to_dict()})
             return encode(answers)

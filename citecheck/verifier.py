@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from citecheck.errors import OnlineError
+from citecheck.errors import DeadlineError, OnlineError
 from citecheck.extract import Citation, CitedFields, extract
 from citecheck.extract.pipeline import MAX_CITATIONS
 from citecheck.extract.references import parse_reference
@@ -21,6 +22,16 @@ from citecheck.verdict import NOT_FOUND, UNVERIFIABLE, CitationResult, Coverage,
 
 if TYPE_CHECKING:  # requests costs a CLI run ~0.3 s; only --online needs it
     from citecheck.online import OnlineResolver
+
+
+# Citations between two looks at a caller's deadline: retrieval batches this many at once
+# (a few tens of milliseconds of work), so a spent budget frees its thread that soon.
+DEADLINE_STEP = 32
+
+
+def _check(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise DeadlineError("verification stopped: its time budget ran out")
 
 
 def work_key(fields: CitedFields) -> tuple[object, ...]:
@@ -79,8 +90,14 @@ class Verifier:
         return IndexInfo(str(self.index.path), self.index.manifest.count,
                          self.index.manifest.model)
 
-    def verify_citations(self, citations: list[Citation]) -> list[CitationResult]:
-        """Verify extracted citations; the same work is checked once, in-text cites follow their entry."""
+    def verify_citations(self, citations: list[Citation], *,
+                         deadline: float | None = None) -> list[CitationResult]:
+        """Verify extracted citations; the same work is checked once, in-text cites follow their entry.
+
+        ``deadline`` (a ``time.monotonic()`` value): stop with :class:`DeadlineError` once it
+        has passed, checked every DEADLINE_STEP citations, so that a caller that has given up
+        (the service, after answering 504) gets its worker back.
+        """
         results: list[CitationResult | None] = [None] * len(citations)
         unique: dict[tuple[object, ...], list[int]] = {}
         for position, citation in enumerate(citations):
@@ -91,10 +108,17 @@ class Verifier:
         # A citation with a problem (unparsed, past the cap) is reported, not looked up.
         checkable = [p for p in firsts if citations[p].problem is None and (
             citations[p].fields.title or citations[p].fields.doi or citations[p].fields.arxiv)]
-        candidates = dict(zip(checkable, retrieve_many(
-            self.index, [(citations[p].fields, citations[p].text) for p in checkable]),
-            strict=True))
-        for positions in unique.values():
+        step = DEADLINE_STEP if deadline is not None else max(1, len(checkable))
+        candidates: dict[int, list[Candidate]] = {}
+        for start in range(0, len(checkable), step):
+            _check(deadline)
+            part = checkable[start:start + step]
+            candidates.update(zip(part, retrieve_many(
+                self.index, [(citations[p].fields, citations[p].text) for p in part]),
+                strict=True))
+        for number, positions in enumerate(unique.values()):
+            if number % DEADLINE_STEP == 0:
+                _check(deadline)
             first = positions[0]
             result = decide(citations[first], candidates.get(first, []), self.venues,
                             self.coverage, today=self.today, versions=self._versions)
@@ -163,10 +187,12 @@ class Verifier:
         return self.verify_extracted([extract(text, max_citations=self.max_citations)
                                       for text in texts])
 
-    def verify_extracted(self, extracted: list[list[Citation]]) -> list[Report]:
+    def verify_extracted(self, extracted: list[list[Citation]], *,
+                         deadline: float | None = None) -> list[Report]:
         """Verify the citations already extracted from several texts, one report per text.
 
-        For callers that look at the citations first (the service caps their number).
+        For callers that look at the citations first (the service caps their number and
+        gives a ``deadline``, as in :meth:`verify_citations`).
         """
         flat = [c for citations in extracted for c in citations]
         # Links are positions within one text; shift them into the flat list.
@@ -177,7 +203,7 @@ class Verifier:
                 links = citation.links_to + offset if citation.links_to is not None else None
                 shifted.append(replace(citation, links_to=links))
             offset += len(citations)
-        results = self.verify_citations(shifted) if flat else []
+        results = self.verify_citations(shifted, deadline=deadline) if flat else []
         reports, start = [], 0
         for number, citations in enumerate(extracted):
             reports.append(Report(f"<text {number}>", self.index_info,
@@ -187,3 +213,9 @@ class Verifier:
 
     def close(self) -> None:
         self.index.close()
+
+    def __enter__(self) -> Verifier:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

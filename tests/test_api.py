@@ -61,3 +61,35 @@ def test_minilm_loads_only_when_a_citation_needs_the_dense_channel(
     # Words that match no record's title: only the dense channel can suggest one.
     verifier.verify_reference("Brown, T. (2020). Lrning to reasn about unsen thngs. ICML.")
     assert encoder.loaded
+
+
+def test_a_deadline_stops_verification_between_slices(index_dir: Path, monkeypatch: Any) -> None:
+    import citecheck.verifier as verifier_module
+    from citecheck.errors import DeadlineError
+    from citecheck.extract import extract
+
+    text = "\n\n".join(f"[{n}] Ann Lee and Bo Chan. A study of quokka number {n}. In ICML, 2020."
+                       for n in range(1, 3 * verifier_module.DEADLINE_STEP))
+    extracted = [extract(text)]
+    slices: list[int] = []
+    real_retrieve = verifier_module.retrieve_many
+
+    def counting_retrieve(index: Any, queries: list[Any], **options: Any) -> Any:
+        slices.append(len(queries))
+        return real_retrieve(index, queries, **options)
+
+    # A clock that moves one second per look: the deadline passes after the second look.
+    clock = iter(range(1000))
+    monkeypatch.setattr(verifier_module, "retrieve_many", counting_retrieve)
+    monkeypatch.setattr(verifier_module.time, "monotonic", lambda: next(clock))
+    with Verifier.open(index_dir) as verifier:
+        try:
+            verifier.verify_extracted(extracted, deadline=1.5)
+        except DeadlineError as exc:
+            assert "time budget" in str(exc)
+        else:
+            raise AssertionError("no DeadlineError")
+        assert slices == [verifier_module.DEADLINE_STEP] * 2
+        slices.clear()
+        (report,) = verifier.verify_extracted(extracted)
+    assert len(slices) == 1 and len(report.results) == 3 * verifier_module.DEADLINE_STEP - 1

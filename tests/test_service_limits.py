@@ -50,12 +50,13 @@ class GatedVerifier(Verifier):
 
     gate = threading.Event()
 
-    def verify_extracted(self, extracted: list[list[Citation]]) -> list[Report]:
+    def verify_extracted(self, extracted: list[list[Citation]], *,
+                         deadline: float | None = None) -> list[Report]:
         if any(GATE in c.text for cs in extracted for c in cs):
             self.gate.wait(timeout=60)
         if any(EXPLODE in c.text for cs in extracted for c in cs):
             raise RuntimeError("exploded\n  File secret.py, line 1")
-        return super().verify_extracted(extracted)
+        return super().verify_extracted(extracted, deadline=deadline)
 
 
 @pytest.fixture(scope="module")
