@@ -1,9 +1,11 @@
 """Speed where users feel it, against an older checkout in the same run (issue 11's targets).
 
 Figures: the warm CLI run of a 5-reference answer with 2 invented references (median wall
-time of repeated runs); batch throughput on distinct all-invented and all-real references
-(no text repeats, so no warm cache flatters it); with --first-run, the README command on a
-fresh index directory (default-index build included, install excluded).
+time of repeated runs); throughput on distinct all-invented and all-real references (no text
+repeats, so no warm cache flatters it), in one library call (`verify_many`, one process) and
+through `citecheck batch` with its default workers (one process per core since this stop);
+with --first-run, the README command on a fresh index directory (default-index build
+included, install excluded).
 
 Each code tree runs in its own subprocess with its own default index, so the ratios
 compare what a user of each version would see on this machine.
@@ -143,6 +145,21 @@ def throughput(tree: Path, texts: list[str]) -> dict[str, Any]:
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
+def batch_cli(tree: Path, texts: list[str]) -> dict[str, Any]:
+    """References/s of `citecheck batch` as a user runs it (its default workers; process
+    start and index opening included), one reference per line."""
+    with tempfile.TemporaryDirectory() as scratch:
+        source, output = Path(scratch) / "in.jsonl", Path(scratch) / "out.jsonl"
+        source.write_text("".join(json.dumps({"id": n, "text": text}) + "\n"
+                                  for n, text in enumerate(texts)), encoding="utf-8")
+        started = time.perf_counter()
+        completed = run_tree(tree, ["-m", "citecheck", "batch", str(source), "-o", str(output)])
+        elapsed = time.perf_counter() - started
+    if completed.returncode != 0:
+        return {"error": completed.stderr[-500:]}
+    return {"references": len(texts), "seconds": elapsed, "per_second": len(texts) / elapsed}
+
+
 def first_run(tree: Path, answer: Path) -> dict[str, Any]:
     """The README command on an empty index directory: default-index build + verification."""
     with tempfile.TemporaryDirectory() as scratch:
@@ -181,6 +198,8 @@ def main() -> None:
             figures["warm_cli"] = warm_cli(tree, answer, args.runs)
             figures["all_invented"] = throughput(tree, [render(r) for r in fake])
             figures["all_real"] = throughput(tree, [render(r) for r in real])
+            figures["batch_cli_invented"] = batch_cli(tree, [render(r) for r in fake])
+            figures["batch_cli_real"] = batch_cli(tree, [render(r) for r in real])
             results[name] = figures
             print(f"\n{name} ({tree})")
             print(json.dumps(figures, indent=1))
@@ -190,7 +209,7 @@ def main() -> None:
         print(f"  warm CLI, 5 references (2 invented): {old['warm_cli']['median_s']:.2f} s -> "
               f"{new['warm_cli']['median_s']:.2f} s "
               f"({old['warm_cli']['median_s'] / new['warm_cli']['median_s']:.1f}x faster)")
-        for kind in ("all_invented", "all_real"):
+        for kind in ("all_invented", "all_real", "batch_cli_invented", "batch_cli_real"):
             if "per_second" in new[kind] and "per_second" in old[kind]:
                 print(f"  {kind}: {old[kind]['per_second']:.0f}/s -> {new[kind]['per_second']:.0f}/s "
                       f"({new[kind]['per_second'] / old[kind]['per_second']:.1f}x)")
