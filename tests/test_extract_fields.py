@@ -335,3 +335,26 @@ def test_a_middle_initial_without_its_dot_continues_the_name() -> None:
     assert fields.venue == "ICML"
     names, _ = parse_names("Ouellett, M. L, Stanley, C. (2004). Fostering diversity.")
     assert names == ["M. L. Ouellett", "C. Stanley"]
+
+
+def test_a_family_name_that_is_one_initial() -> None:
+    # "Mallikarjun B. R." (DBLP): every style that writes the family name first, or the
+    # initials alone, lost the whole entry.
+    title = "Learning Complete 3D Morphable Face Models From Images and Videos"
+    apa = parse_reference("R., M. B., Tewari, A., & Theobalt, C. (2021). Learning complete 3D "
+                          "morphable face models from images and videos. *CVPR*.")
+    assert families(apa.authors) == ["R.", "Tewari", "Theobalt"]
+    assert (apa.venue, apa.year) == ("CVPR", 2021)
+    ieee = parse_reference(f"[1] M. B. R., A. Tewari, and C. Theobalt, “{title},” in *Proc. "
+                           "CVPR*, 2021.")
+    assert ieee.authors == ["M. B. R.", "A. Tewari", "C. Theobalt"] and ieee.title == title
+    mla = parse_reference(f"R., Mallikarjun B., et al. “{title}.” *CVPR*, 2021.")
+    assert mla.authors == ["Mallikarjun B. R."] and mla.et_al
+    chicago = parse_reference(f"R., Mallikarjun B., Ayush Tewari, and Christian Theobalt. 2021. "
+                              f"“{title}.” In *CVPR*.")
+    assert chicago.authors == ["Mallikarjun B. R.", "Ayush Tewari", "Christian Theobalt"]
+    bullet = parse_reference(f"- R., Tewari and Theobalt (2021). *{title}*. CVPR.")
+    assert bullet.authors == ["R", "Tewari", "Theobalt"] and bullet.title == title
+    # Initials after a family name are its given names, not a name of their own.
+    names, _ = parse_names("Wellman Kephart, J. O., Hogg, T., & Huberman, B. A. (1989).")
+    assert names == ["J. O. Wellman Kephart", "T. Hogg", "B. A. Huberman"]

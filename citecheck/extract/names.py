@@ -175,6 +175,8 @@ def _family_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[
     # "..., An, W., ..." and, with its comma and initials, "An, Y., & Gao, R." at the start.
     short_family = (j + 1 < len(tokens) and (in_list or tokens[j].punct[:1] == ",")
                     and tokens[j].is_short_name and tokens[j + 1].is_initials)
+    if not family and _initial_family(tokens, j):
+        short_family = True  # "R., M. B., Tewari, A." (Mallikarjun B. R.)
     if j >= len(tokens) or not (tokens[j].is_word or short_family) or tokens[j].punct[:1] != ",":
         return None
     family.append(tokens[j].core)
@@ -203,6 +205,20 @@ def _family_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[
     names = " ".join(_initials_display(g) if _INITIALS_DOTTED.fullmatch(g) or len(g) == 1 else g
                      for g in given)
     return f"{names} {_family_display(family)}", j
+
+
+def _initial_family(tokens: list[_Token], j: int) -> bool:
+    """Tokens ``j``.. are "R., M. B.," or "R., Mallikarjun B.,": a family name that is one
+    initial (South Indian names: "Mallikarjun B. R."), then given names ending in a comma,
+    so that the list goes on; "Keri, S. Kiss, I." never starts with an initial."""
+    if not (j + 1 < len(tokens) and len(tokens[j].core) == 2 and tokens[j].is_initials
+            and tokens[j].punct[:1] == ","):
+        return False
+    k = j + 1
+    while k < len(tokens) and (tokens[k].is_initials or (k == j + 1 and tokens[k].is_word)) \
+            and not tokens[k].punct and k - j < 3:
+        k += 1
+    return k < len(tokens) and tokens[k].is_initials and tokens[k].punct[:1] == ","
 
 
 def _joined_family(tokens: list[_Token], j: int) -> bool:
@@ -247,6 +263,14 @@ def _given_first(tokens: list[_Token], i: int, in_list: bool = False,
     last_is_name = parts[-1].is_word or ((in_list or len(parts) >= 2) and parts[-1].is_short_name
                                          and (parts[0].is_word or parts[0].is_initials)
                                          ) if parts else False
+    # "M. B. R., A. Tewari": initials alone, the last one the family name, when a comma
+    # and another initials-first name follow (a list goes on in the same style; after
+    # "Wellman Kephart, J. O., Hogg, T." the initials are given names).
+    next_initials = j < len(tokens) and (tokens[j].is_initials or (
+        tokens[j].core in AND_WORDS and j + 1 < len(tokens) and tokens[j + 1].is_initials))
+    last_is_name = last_is_name or (
+        len(parts) >= 2 and all(len(p.core) == 2 and p.is_initials for p in parts)
+        and parts[-1].punct[:1] == "," and next_initials)
     if len(parts) < 2 or not last_is_name or (parts[0].is_particle
                                                     and parts[0].core.islower()):
         return None
@@ -418,8 +442,12 @@ def _pieces(text: str) -> AuthorList | None:
         return None
     # One style per list: mostly family names alone, or whole names ("..., U. K. Mishra, Appl.
     # Phys." ends at "Mishra"); a lone word alone is a corporate author or a title ("AASHTO.").
-    if any(_INITIALS_DOTTED.fullmatch(name) or _INITIALS_BARE.fullmatch(name) for name in names):
-        return None  # "Keri, S. Kiss, I. Kelemen, O.": pieces that split "Family, I." pairs
+    # "Keri, S. Kiss, I. Kelemen, O.": pieces that split "Family, I." pairs end in an
+    # initial; a list may start with one, a family name that is an initial ("R., Tewari and
+    # Theobalt" for Mallikarjun B. R.).
+    if any(_INITIALS_DOTTED.fullmatch(name) or _INITIALS_BARE.fullmatch(name)
+           for name in (names[1:] if len(names) > 1 and len(names[0]) == 1 else names)):
+        return None
     lone = [len(name.split()) == 1 for name in names]
     dated = re.match(r"\s?\((?:1[6-9]|20)\d\d", text[match.end():match.end() + 8]) is not None
     if len(names) == 1:
