@@ -358,3 +358,14 @@ def test_a_family_name_that_is_one_initial() -> None:
     # Initials after a family name are its given names, not a name of their own.
     names, _ = parse_names("Wellman Kephart, J. O., Hogg, T., & Huberman, B. A. (1989).")
     assert names == ["J. O. Wellman Kephart", "T. Hogg", "B. A. Huberman"]
+
+
+def test_a_lower_case_title_that_starts_with_a_name_holding_digits() -> None:
+    text = ("Alexei Baevski et al. (2023). wav2vec 2.0: A Framework for Self-Supervised Learning "
+            "of Speech Representations. NeurIPS.")
+    [citation] = extract(text)
+    assert citation.kind == "reference" and citation.text == text
+    assert citation.fields.title == ("wav2vec 2.0: A Framework for Self-Supervised Learning of "
+                                     "Speech Representations")
+    # A verb after the date is prose, not a title.
+    assert [c.kind for c in extract("Ho et al. (2020) introduced diffusion models.")] == ["inline"]
