@@ -63,3 +63,31 @@ def test_lone_surrogates_do_not_break_the_tagger() -> None:
 def test_bundled_model_is_under_two_megabytes() -> None:
     model = resources.files("citecheck.models").joinpath(MODEL_NAME)
     assert len(model.read_bytes()) < 2_000_000
+
+
+def test_a_title_that_leads_with_a_name_and_a_colon_keeps_it() -> None:
+    # The CRF took "PILC:" for the end of the authors and the subtitle after "momentum:"
+    # for the venue.
+    fields = parse_reference("1. Kang N, Qiu S, Zhang S, Li Z, Xia S. PILC: Practical image "
+                             "lossless compression with an end-to-end GPU oriented neural "
+                             "framework. CVPR. 2022.")
+    assert fields.title == ("PILC: Practical image lossless compression with an end-to-end GPU "
+                            "oriented neural framework")
+    assert fields.venue == "CVPR"
+    fields = parse_reference("1. Lin T, Karimireddy SP, Stich SU, Jaggi M. Quasi-global momentum: "
+                             "Accelerating decentralized deep learning on heterogeneous data. "
+                             "NeurIPS. 2021.")
+    assert fields.title == ("Quasi-global momentum: Accelerating decentralized deep learning on "
+                            "heterogeneous data")
+    assert fields.venue == "NeurIPS"
+    fields = parse_reference("Mervis, Carolyn B., & Greco, Carolyn. 1984. Parts and early "
+                             "conceptual development: Comment on Tversky & Hemenway. Journal of "
+                             "Experimental Psychology: General 113, 194–197.")
+    assert fields.title == "Parts and early conceptual development: Comment on Tversky & Hemenway"
+    # A subtitle that is a volume or a date may still be cut, and a person's name before a
+    # colon is still left to the CRF.
+    fields = parse_reference("Michal Jamroz, Marcin Kurdziel: Neural Representations Reveal "
+                             "Distinct Modes of Class Fitting in Residual Convolutional Networks. "
+                             "AAAI 2023.")
+    assert fields.title == ("Neural Representations Reveal Distinct Modes of Class Fitting in "
+                            "Residual Convolutional Networks")

@@ -388,6 +388,13 @@ def _finish(body: str, fields: CitedFields, title: str | None, title_end: int, m
 # that stops elsewhere cut a title at a word it took for a venue ("... Tasks in Neural Networks").
 TITLE_STOPS = ".,;:?!”\"')]"
 LEAD_WORD = re.compile(r"(?:[Ii]n|[Ii]m|[Dd]ans):?")
+# One to three words before a colon, one of them no part of a person's name: "PILC",
+# "CiCo", "3PSDF", "MAPF-LNS2", "Quasi-global momentum", "Learning to trade".
+_LABEL_WORD = r"[^\s,;:.]+"
+TITLE_LABEL = re.compile(
+    rf"(?=[^:]*(?:\b[A-Z]{{2,}}|\b\w*[a-z][A-Z]|\d|(?<![\w-])[a-z]))"
+    rf"{_LABEL_WORD}(?:\s{_LABEL_WORD}){{0,2}}:"
+)
 
 
 def _redraw_with_crf(body: str, fields: CitedFields, authors_end: int,
@@ -414,6 +421,17 @@ def _redraw_with_crf(body: str, fields: CitedFields, authors_end: int,
     start, end = title
     title_start, title_end = rule_title
     if title_start < start < title_end and body[start - 2] not in ".?!:;,)":
+        return False
+    # Titles of computing papers lead with a name and a colon ("PILC: Practical image ...",
+    # "Quasi-global momentum: Accelerating ..."): the CRF, trained on other fields, takes the
+    # name for the end of the authors or the subtitle for the venue. A few words before the
+    # colon that no person is named with (an acronym, inner capitals, a lower-case word),
+    # or a subtitle without digits after it (no volume, date or proceedings), stay in the
+    # rules' title; "Marcin Kurdziel: Neural ..." is left to the CRF.
+    label = body[title_start:start].rstrip()
+    if title_start < start < title_end and label.endswith(":") and TITLE_LABEL.fullmatch(label):
+        return False
+    if end < title_end and body[end - 1] == ":" and not re.search(r"\d", body[end:title_end]):
         return False
     if body[end - 1] not in TITLE_STOPS and body[end:end + 2] not in ("", " (", " ["):
         return False
