@@ -253,6 +253,9 @@ def report_world(world: str, verifier: Verifier, entries: list[dict[str, Any]],
     for name, flags in sorted(by_type.items()):
         print(f"  {name:<26} {sum(flags) / len(flags):.3f}  ({sum(flags)}/{len(flags)})")
 
+    if len(renderings) > 2:
+        _lost_against_bibtex(rows)
+
     valid_verified = [r for r in rows if r["entry"]["label"] == "VALID" and r["verdict"] == "verified"]
     right = sum(1 for r in valid_verified if r["right_record"])
     print(f"\nverified VALID entries matched to the right record: {right}/{len(valid_verified)}")
@@ -277,6 +280,24 @@ def report_world(world: str, verifier: Verifier, entries: list[dict[str, Any]],
     if rows_path is not None:
         write_rows(rows, rows_path)
     return figures
+
+
+def _lost_against_bibtex(rows: list[dict[str, Any]]) -> None:
+    """Per rendering and half, the hallucinations BibTeX catches and it misses, by type:
+    what a style leaves out (a DOI, authors after "et al.") shows up here as a type."""
+    caught = {(r["entry"]["bibtex_key"], r["half"]) for r in rows
+              if r["mode"] == "bibtex" and r["flagged"] and r["entry"]["label"] == "HALLUCINATED"}
+    print("\nhallucinations BibTeX catches and a rendering misses, per half (tune / report), by type")
+    for mode in dict.fromkeys(r["mode"] for r in rows if r["mode"] != "bibtex"):
+        lost: dict[str, Counter[str]] = {half: Counter() for half in HALVES}
+        for r in rows:
+            if r["mode"] == mode and not r["flagged"] \
+                    and (r["entry"]["bibtex_key"], r["half"]) in caught:
+                lost[r["half"]][r["entry"]["hallucination_type"]] += 1
+        line = "; ".join(f"{half} {sum(lost[half].values())}"
+                         + (f" ({', '.join(f'{k} {v}' for k, v in lost[half].most_common())})"
+                            if lost[half] else "") for half in HALVES)
+        print(f"  {mode:<26} {line}")
 
 
 def write_rows(rows: list[dict[str, Any]], path: Path) -> None:
