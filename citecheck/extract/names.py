@@ -245,8 +245,11 @@ def _given_first(tokens: list[_Token], i: int, in_list: bool = False,
             and token.is_short_name and (
             token.punct[:1] == "," or (not token.punct and j + 1 < len(tokens)
                                        and tokens[j + 1].core in AND_WORDS))
+        # "V. K. B. G,": after dotted initials, a family name that is one bare capital.
+        bare_family = (len(token.core) == 1 and token.core.isupper() and token.punct[:1] == ","
+                       and len(parts) >= 2 and all(p.is_initials for p in parts))
         if not (token.is_word or token.is_initials or (parts and token.is_particle)
-                or (in_list and token.is_short_name) or short_last
+                or (in_list and token.is_short_name) or short_last or bare_family
                 or (token.is_bare_initials and not token.punct
                     and (parts or len(token.core) == 1))):
             break
@@ -269,7 +272,9 @@ def _given_first(tokens: list[_Token], i: int, in_list: bool = False,
     next_initials = j < len(tokens) and (tokens[j].is_initials or (
         tokens[j].core in AND_WORDS and j + 1 < len(tokens) and tokens[j + 1].is_initials))
     last_is_name = last_is_name or (
-        len(parts) >= 2 and all(len(p.core) == 2 and p.is_initials for p in parts)
+        len(parts) >= 2 and all(len(p.core) == 2 and p.is_initials for p in parts[:-1])
+        and (len(parts[-1].core) == 2 and parts[-1].is_initials
+             or len(parts[-1].core) == 1 and parts[-1].core.isupper())
         and parts[-1].punct[:1] == "," and next_initials)
     if len(parts) < 2 or not last_is_name or (parts[0].is_particle
                                                     and parts[0].core.islower()):
