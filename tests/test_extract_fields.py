@@ -369,3 +369,12 @@ def test_a_lower_case_title_that_starts_with_a_name_holding_digits() -> None:
                                      "Speech Representations")
     # A verb after the date is prose, not a title.
     assert [c.kind for c in extract("Ho et al. (2020) introduced diffusion models.")] == ["inline"]
+
+
+def test_initials_and_a_bare_capital_for_a_family_name() -> None:
+    # "Vijay Kumar B G" in IEEE style: "V. K. B. G," is one name, and the list goes on.
+    fields = parse_reference("Z. Khan, V. K. B. G, S. Schulter, M. Chandraker, and Y. Fu, "
+                             "“Exploring Question Decomposition for Zero-Shot VQA,” in *Proc. "
+                             "NeurIPS*, 2023.")
+    assert fields.authors == ["Z. Khan", "V. K. B. G", "S. Schulter", "M. Chandraker", "Y. Fu"]
+    assert fields.title == "Exploring Question Decomposition for Zero-Shot VQA"

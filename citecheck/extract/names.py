@@ -273,8 +273,8 @@ def _given_first(tokens: list[_Token], i: int, in_list: bool = False,
         tokens[j].core in AND_WORDS and j + 1 < len(tokens) and tokens[j + 1].is_initials))
     last_is_name = last_is_name or (
         len(parts) >= 2 and all(len(p.core) == 2 and p.is_initials for p in parts[:-1])
-        and (len(parts[-1].core) == 2 and parts[-1].is_initials
-             or len(parts[-1].core) == 1 and parts[-1].core.isupper())
+        and ((len(parts[-1].core) == 2 and parts[-1].is_initials)
+             or (len(parts[-1].core) == 1 and parts[-1].core.isupper()))
         and parts[-1].punct[:1] == "," and next_initials)
     if len(parts) < 2 or not last_is_name or (parts[0].is_particle
                                                     and parts[0].core.islower()):
