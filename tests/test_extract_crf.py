@@ -91,3 +91,14 @@ def test_a_title_that_leads_with_a_name_and_a_colon_keeps_it() -> None:
                              "AAAI 2023.")
     assert fields.title == ("Neural Representations Reveal Distinct Modes of Class Fitting in "
                             "Residual Convolutional Networks")
+
+
+def test_an_emphasised_venue_after_the_title_is_not_taken_into_it() -> None:
+    fields = parse_reference("1. Alvarado, J., Wang, Y. & Ramon, J. Limits of multi-relational "
+                             "graphs. *Mach. Learn.* (2023). https://doi.org/10.1007/S10994-022-06281-X")
+    assert fields.title == "Limits of multi-relational graphs"
+    assert fields.venue == "Mach. Learn"
+    # An emphasised title after a misread author list is still the CRF's to find.
+    fields = parse_reference("- De Schutter and Hoogendoorn (2021). *Modeling and control of "
+                             "freeway traffic flow by state space neural networks*.")
+    assert fields.title == "Modeling and control of freeway traffic flow by state space neural networks"

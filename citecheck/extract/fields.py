@@ -433,6 +433,8 @@ def _redraw_with_crf(body: str, fields: CitedFields, authors_end: int,
         return False
     if end < title_end and body[end - 1] == ":" and not re.search(r"\d", body[end:title_end]):
         return False
+    if end > title_end and re.search(r"\s[*_]", body[max(start, title_end):end]):
+        return False  # emphasis after the rules' title starts the venue: "... graphs. *Mach. Learn.*"
     if body[end - 1] not in TITLE_STOPS and body[end:end + 2] not in ("", " (", " ["):
         return False
     venue = next((body[run_start:run_end] for label, run_start, run_end in runs
