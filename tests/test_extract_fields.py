@@ -378,3 +378,15 @@ def test_initials_and_a_bare_capital_for_a_family_name() -> None:
                              "NeurIPS*, 2023.")
     assert fields.authors == ["Z. Khan", "V. K. B. G", "S. Schulter", "M. Chandraker", "Y. Fu"]
     assert fields.title == "Exploring Question Decomposition for Zero-Shot VQA"
+
+
+def test_a_title_case_subtitle_after_a_question_mark() -> None:
+    fields = parse_reference("1. Agarwala, A. & Zhang, Q. One Network Fits All? Modular versus "
+                             "Monolithic Task Formulations in Neural Networks. *ICLR* (2021).")
+    assert fields.title == ("One Network Fits All? Modular versus Monolithic Task Formulations in "
+                            "Neural Networks")
+    assert fields.venue == "ICLR"
+    # A venue after the question is still the venue.
+    fields = parse_reference("Ma, Y., Liu, X., Shah, N., & Tang, J. (2022). Is homophily a "
+                             "necessity for graph neural networks? Proceedings of ICLR.")
+    assert fields.title == "Is homophily a necessity for graph neural networks?"

@@ -472,7 +472,11 @@ def _with_subtitle(body: str, title_end: int) -> int:
     sentence = body[start:end]
     words = sentence.split()
     lower = sum(1 for w in words[1:] if w[:1].islower())
-    if len(words) < 3 or lower * 2 < len(words) - 1 or SUBTITLE_STOP.search(sentence):
+    # After a question ("One Network Fits All? Modular versus Monolithic ...") a subtitle
+    # in title case is common too.
+    asks = body[:title_end].rstrip().endswith(("?", "!"))
+    if len(words) < 3 or (lower * 2 < len(words) - 1 and not asks) \
+            or SUBTITLE_STOP.search(sentence):
         return title_end
     return end
 
