@@ -390,3 +390,11 @@ def test_a_title_case_subtitle_after_a_question_mark() -> None:
     fields = parse_reference("Ma, Y., Liu, X., Shah, N., & Tang, J. (2022). Is homophily a "
                              "necessity for graph neural networks? Proceedings of ICLR.")
     assert fields.title == "Is homophily a necessity for graph neural networks?"
+
+
+def test_family_names_only_with_an_apostrophe() -> None:
+    fields = parse_reference("- Lim, Li, O'Bray and Defferrard (2021). *Large Scale Learning on "
+                             "Non-Homophilous Graphs: New Benchmarks and Strong Simple Methods*. "
+                             "NeurIPS.")
+    assert fields.authors == ["Lim", "Li", "O'Bray", "Defferrard"]
+    assert fields.title.startswith("Large Scale Learning")

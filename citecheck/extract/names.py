@@ -48,7 +48,7 @@ NOT_NAMES = frozenset({
     "according", "here", "there", "note", "step", "table", "figure", "section", "version",
 })
 # "Rumelhart, Hinton & Williams (1986)", "Bahdanau, Cho, Bengio": family names only.
-_FAMILY = r"(?:[A-Z][^\W\d_]{1,30}(?:-[A-Z][^\W\d_]{1,30})?)"
+_FAMILY = r"(?:[A-Z](?:['’][A-Z])?[^\W\d_]{1,30}(?:-[A-Z][^\W\d_]{1,30})?)"  # "O'Bray" too
 # "Agarwal, Goel and Zhang (2021)" is also family names only; it reads as "Goel Agarwal" and
 # "Zhang" too, so the other reading is kept (``author_readings``) for the record to decide.
 FAMILY_ONLY = re.compile(
