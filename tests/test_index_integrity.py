@@ -99,6 +99,41 @@ def test_bytes_overwritten_inside_the_vectors_fail_info_verify_with_exit_3(
     assert out == ""  # no manifest printed for a damaged index
 
 
+def test_bytes_overwritten_inside_the_vectors_after_a_check_are_refused_on_open(
+        index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    Index.open(index).close()  # found intact: the files' stamps are recorded
+    size = (index / VECTORS_FILE).stat().st_size
+    overwrite(index / VECTORS_FILE, size // 2, 8192)
+    with pytest.raises(IndexCorruptError, match=r"vectors\.faiss has sha256.*rebuild"):
+        Index.open(index)
+    answer = tmp_path / "answer.txt"
+    answer.write_text("See Smith and Jones (2020).\n", encoding="utf-8")
+    code, _, err = cli(str(answer), "--index", str(index), capsys=capsys)
+    assert code == 3 and "vectors.faiss has sha256" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_files_unchanged_since_their_last_check_are_not_hashed_again(
+        index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import citecheck.index.integrity as integrity
+
+    hashed: list[str] = []
+
+    def counting_digest(path: Path) -> dict[str, object]:
+        hashed.append(path.name)
+        return file_digest(path)
+
+    monkeypatch.setattr(integrity, "file_digest", counting_digest)
+    Index.open(index).close()
+    assert sorted(hashed) == [STORE_FILE, VECTORS_FILE]
+    hashed.clear()
+    Index.open(index).close()
+    assert hashed == []
+    os.utime(index / STORE_FILE)  # written since: hashed again (and still intact)
+    Index.open(index).close()
+    assert hashed == [STORE_FILE]
+
+
 def test_damage_hidden_by_a_refreshed_manifest_is_caught_by_sqlite_integrity_check(
         index: Path) -> None:
     with writable(index) as conn:

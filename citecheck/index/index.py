@@ -10,6 +10,7 @@ from pathlib import Path
 from citecheck.config import default_index_dir
 from citecheck.errors import IndexCorruptError, IndexError_, IndexMismatchError
 from citecheck.index.encoders import Encoder, get_encoder
+from citecheck.index.integrity import check_changed_files
 from citecheck.index.manifest import Manifest, load_manifest, rebuild_hint
 from citecheck.index.store import STORE_FILE, Store, corrupt_store_error
 from citecheck.index.swap import recover_interrupted_swap, remove_stale_staging
@@ -78,6 +79,7 @@ class Index:
                 f"index {directory} has dimension {manifest.dimension} but encoder "
                 f"{encoder.name!r} gives {encoder.dimension}; {rebuild_hint(directory)}"
             )
+        check_changed_files(directory, manifest)
         try:
             vectors = Vectors.load(directory / VECTORS_FILE, mapped=True)
         except RuntimeError:
