@@ -506,6 +506,14 @@ def serve(index_dir: Path | None, host: str, port: int, max_body_bytes: int | No
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: maps library errors to one-line messages and exit codes."""
+    import signal
+    import threading
+
+    # `kill -INT` stops any command (exit 130, an index build leaving the previous index),
+    # even when a shell started citecheck as a background job with SIGINT ignored, which
+    # Python would otherwise keep. Only the main thread may set handlers.
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         code = cli.main(args=argv, prog_name="citecheck", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -192,9 +192,11 @@ def test_interrupted_build_keeps_the_previous_index(index_dir: Path, records_fil
     before = json.loads((target / "manifest.json").read_text())["count"]
     bigger = tmp_path / "bigger.jsonl"
     bigger.write_text(records_file.read_text() * 1, encoding="utf-8")
+    # Started with SIGINT ignored, as a shell starts a background job: it must still stop.
     process = subprocess.Popen(
         [sys.executable, "-m", "citecheck", "index", "build", "--index", str(target), str(bigger)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     deadline = time.time() + 120
     while time.time() < deadline and not list(tmp_path.glob(".copy.building-*")):
         time.sleep(0.05)
