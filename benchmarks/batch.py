@@ -146,7 +146,7 @@ def bench_ray(index: Path, texts: list[str], actors: int, workdir: Path) -> tupl
     finally:
         ray.shutdown()
     assert result.written == len(texts), result
-    local, remote = verdicts(workdir / "out-2.jsonl"), verdicts(output)
+    local, remote = verdicts(workdir / "out-2p.jsonl"), verdicts(output)
     differ = sum(local[key] != remote.get(key) for key in local)
     print(f"verdicts of --ray and of the local batch differ on {differ} of {len(local)} answers")
     return startup, elapsed
