@@ -410,10 +410,8 @@ def batch(input_file: Path, output: Path, index_dir: Path | None, workers: int |
 
     # A kill (SIGTERM) or Ctrl-C (SIGINT) stops the run after a whole output line. The handler
     # only sets an event the run polls: a KeyboardInterrupt raised at any bytecode could land
-    # inside a lock's internals (tqdm's, the pool's) and hang the exit. SIGINT is set too
-    # because a shell starts background jobs with it ignored, and `kill -INT` would then be
-    # dropped. Handlers can only be set from the main thread (not so when a test drives the
-    # command in a thread).
+    # inside a lock's internals (tqdm's, the pool's) and hang the exit. Handlers can only be
+    # set from the main thread (not so when a test drives the command in a thread).
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, interrupt)
         signal.signal(signal.SIGINT, interrupt)

@@ -17,7 +17,10 @@ from citecheck.records import split_bibtex_authors
 
 from conftest import ROOT
 
-ANSWERS = 120
+# Twenty chunks of 32: the CLI's worker processes hold at most two chunks each in flight,
+# so the first line appears long before the last (with 120 answers, a fast run could finish
+# between the test seeing the first line and its signal arriving).
+ANSWERS = 640
 
 
 def reference(entry: dict[str, Any]) -> str:
