@@ -179,6 +179,33 @@ def _same_person_reordered(cited: NameParts, expected: NameParts) -> bool:
         len(expected.family) >= 3 and expected.family in cited.words[1:])
 
 
+def _initialed_with_one_more_part(cited: NameParts, expected: NameParts) -> bool:
+    """A record that drops the last part of a cited name, the cited one in initials:
+    "R. M. Navarro" for "Ramon Matas" (Ramon Matas Navarro)."""
+    if len(expected.words) < 2 or len(cited.words) != len(expected.words) + 1 \
+            or len(expected.family) < 3:
+        return False
+    return all(c == e or (len(c) == 1 and e.startswith(c))
+               for c, e in zip(cited.words, expected.words, strict=False))
+
+
+def _letters(parts: NameParts, run_together: bool) -> list[str]:
+    # With run_together, a word of two letters is two initials: "MB" in "R MB".
+    return sorted(letter for word in parts.words
+                  for letter in (word if run_together and len(word) <= 2 else word[0]))
+
+
+def _single_letter_family(cited: NameParts, expected: NameParts) -> bool:
+    """A family name of one letter (South Indian names: "Mallikarjun B R"), which styles
+    that put initials after the family name read backwards ("R MB")."""
+    if min(len(cited.family), len(expected.family)) != 1:
+        return False
+    if len(cited.words) < 2 or len(expected.words) < 2:
+        return False
+    return any(_letters(cited, a) == _letters(expected, b)
+               for a in (False, True) for b in (False, True))
+
+
 def _family_only_matches_either_end(cited: NameParts, expected: NameParts) -> bool:
     """A family name cited alone, against a record that writes that family name first
     ("Ma" for "MA KAILI")."""
@@ -189,6 +216,8 @@ def _family_only_matches_either_end(cited: NameParts, expected: NameParts) -> bo
 def _same_person(cited: NameParts, expected: NameParts) -> bool:
     return (_same_family(cited, expected) or _swapped_order(cited, expected)
             or _same_person_reordered(cited, expected)
+            or _initialed_with_one_more_part(cited, expected)
+            or _single_letter_family(cited, expected)
             or _family_only_matches_either_end(cited, expected))
 
 

@@ -297,7 +297,7 @@ def _found(citation: Citation, best: Comparison, problems: list[Mismatch],
             reason=f"a work with a similar title by the same authors appeared in "
                    f"{best.record.venue or 'another venue'} ({best.record.year}); the cited "
                    f"version is not in the index")
-    severe, warnings, unconfirmed_venue = _by_severity(best, others, venues, coverage)
+    severe, warnings, unconfirmed = _by_severity(best, others, venues, coverage)
     severe += [p for p in problems if all(p.field != m.field for m in severe)]
     title_certainty = max(0.0, (best.title_similarity - NEAR_TITLE) / (1 - NEAR_TITLE))
     if not best.cited.title:
@@ -309,13 +309,18 @@ def _found(citation: Citation, best: Comparison, problems: list[Mismatch],
                               reason="the work exists but the citation gets "
                                      + ", ".join(dict.fromkeys(m.field for m in severe))
                                      + " wrong")
-    if unconfirmed_venue is not None:
-        unknown = (coverage.venues and venues.venue_key(unconfirmed_venue.cited)
+    if unconfirmed is not None and unconfirmed.field == "authors":
+        return CitationResult(
+            citation, UNVERIFIABLE, 0.6, record=best.record, warnings=warnings,
+            reason=f"the work exists, and the citation names its {best.authors.expected} "
+                   "authors in the index's record and one more, which that record may lack")
+    if unconfirmed is not None:
+        unknown = (coverage.venues and venues.venue_key(unconfirmed.cited)
                    not in coverage.venues)
         return CitationResult(
             citation, UNVERIFIABLE, 0.6, record=best.record, warnings=warnings,
             reason=f"the work exists, but the index holds only its preprint and cannot tell "
-                   f"whether it appeared in {unconfirmed_venue.cited}"
+                   f"whether it appeared in {unconfirmed.cited}"
                    + (" (a venue no record in the index names)" if unknown else ""))
     author_support = best.authors.overlap if best.authors.cited else 0.7
     confidence = 0.55 + 0.25 * title_certainty + 0.2 * author_support
@@ -357,6 +362,14 @@ def _more_authors_than_record(comparison: Comparison) -> bool:
             and agreement.first_matches and 0 < extra <= MAX_EXTRA_AUTHORS)
 
 
+def _one_author_more_than_record(comparison: Comparison) -> bool:
+    """A short list with every author of the record and one more: sources drop authors
+    (an ICML list records 3 of a paper's 4), so the record cannot refute the extra one."""
+    agreement = comparison.authors
+    return (agreement.matched == agreement.expected >= 2 and agreement.first_matches
+            and agreement.cited - agreement.matched == 1)
+
+
 def _another_version(best: Comparison) -> bool:
     """A similar but different title at another venue and year: most likely a version the
     index lacks (a journal extension of a conference paper), not an altered citation."""
@@ -366,7 +379,7 @@ def _another_version(best: Comparison) -> bool:
 
 def _by_severity(best: Comparison, others: list[Record], venues: VenueTable,
                  coverage: Coverage) -> tuple[list[Mismatch], list[Mismatch], Mismatch | None]:
-    """Split a comparison's mismatches into errors, slips, and a venue no record can confirm.
+    """Split a comparison's mismatches into errors, slips, and a field no record can refute.
 
     Errors make a citation untrustworthy (another title, wrong or invented authors, a
     venue or year no version of the work has, another work's DOI); slips are what a
@@ -391,6 +404,8 @@ def _by_severity(best: Comparison, others: list[Record], venues: VenueTable,
             warnings.append(mismatch)
         elif mismatch.field == "authors" and _more_authors_than_record(best):
             warnings.append(mismatch)
+        elif mismatch.field == "authors" and _one_author_more_than_record(best):
+            unconfirmed = mismatch
         elif mismatch.field == "venue" and not published:
             # Only the preprint is known: a published venue can be confirmed or refuted
             # only by a complete list of that venue-year.

@@ -231,6 +231,21 @@ def test_a_name_whose_parts_a_source_reorders_or_trims_is_the_same_author() -> N
     assert compare_authors(["Ramon Navarro"], ["Maria Matas"]).matched == 0
 
 
+def test_a_name_in_initials_with_a_part_the_record_drops_is_the_same_author() -> None:
+    # Vancouver/APA initials of "Ramon Matas Navarro"; the ICML 2021 list has "Ramon Matas".
+    assert compare_authors(["R. M. Navarro"], ["Ramon Matas"]).matched == 1
+    assert compare_authors(["R. Navarro"], ["Ramon Matas"]).matched == 0
+    assert compare_authors(["J. M. Navarro"], ["Ramon Matas"]).matched == 0
+
+
+def test_a_one_letter_family_name_read_backwards_is_the_same_author() -> None:
+    # Vancouver "R MB" for Mallikarjun B R (CVPR 2021), whose family name is one letter.
+    assert compare_authors(["R. MB"], ["Mallikarjun B R"]).matched == 1
+    assert compare_authors(["B. R. Mallikarjun"], ["Mallikarjun B R"]).matched == 1
+    assert compare_authors(["R. MT"], ["Mallikarjun B R"]).matched == 0
+    assert compare_authors(["B. Li"], ["Li B R"]).matched == 0
+
+
 def test_a_family_name_cited_twice_is_two_authors_who_share_it() -> None:
     agreement = compare_authors(["Sun", "Sun", "Chen"],
                                 ["Cheng Sun", "Min Sun", "Hwann-Tzong Chen"])

@@ -106,6 +106,8 @@ def test_vancouver_names_keep_their_readings() -> None:
     "In *NeurIPS*.",
     "An, Y., & Gao, R. (2021). Generalization bounds for (Wasserstein) robust optimization. "
     "*NeurIPS*.",
+    "An, Yang, and Rui Gao. \u201cGeneralization Bounds for (Wasserstein) Robust "
+    "Optimization.\u201d *NeurIPS*, 2021.",
     "[1] Y. An and R. Gao, \u201cGeneralization Bounds for (Wasserstein) Robust Optimization,\u201d "
     "in *Proc. NeurIPS*, 2021.",
 ])

@@ -184,6 +184,29 @@ def test_middle_name_present_in_the_citation_only_is_no_error(verifier: Verifier
     assert result.warnings == []
 
 
+def test_a_record_missing_one_author_of_a_short_list_makes_it_unverifiable(
+        verifier: Verifier) -> None:
+    # The ICML 2021 list records 3 of the paper's 4 authors (Yong Liu is missing).
+    result = verifier.verify_reference(
+        "Yin R, Liu Y, Wang W, Meng D. Distributed Nyström kernel learning with "
+        "communications. ICML. 2021.")
+    assert result.verdict == "unverifiable"
+    assert "one more" in result.reason
+    # Two invented authors added, or one replacing a real one, are still errors.
+    for authors in ("Yin R, Liu Y, Wang W, Meng D, Smith J", "Yin R, Liu Y, Wang W"):
+        result = verifier.verify_reference(
+            f"{authors}. Distributed Nyström kernel learning with communications. ICML. 2021.")
+        assert result.verdict == "mismatch"
+        assert [m.field for m in result.mismatches] == ["authors"]
+
+
+def test_initials_of_a_name_the_record_trims_are_verified(verifier: Verifier) -> None:
+    result = verifier.verify_reference(
+        "Acar DAE, Zhao Y, Zhu R, Navarro RM, Mattina M, Whatmough PN, Saligrama V. "
+        "Debiasing model updates for improving personalized federated training. ICML. 2021.")
+    assert result.verdict == "verified"
+
+
 def test_report_shows_provenance_and_warnings_in_json(open_world_index: Path, tmp_path: Path) -> None:
     answer = tmp_path / "answer.md"
     answer.write_text(
@@ -247,7 +270,7 @@ def test_default_index_is_built_on_first_use_and_rebuilt_when_its_sources_change
     changed = run_cli(str(answer), env={**env, "CITECHECK_SOURCES": f"{ACCEPTED}:{ARXIV}"})
     assert changed.returncode == 0
     assert "its source list changed" in changed.stderr
-    assert load_manifest(tmp_path / "default").count == 12
+    assert load_manifest(tmp_path / "default").count == 14
 
 
 def test_citations_past_the_cap_are_reported_not_checked(open_world_index: Path,

@@ -175,6 +175,11 @@ def _family_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[
     # "..., An, W., ..." and, with its comma and initials, "An, Y., & Gao, R." at the start.
     short_family = (j + 1 < len(tokens) and (in_list or tokens[j].punct[:1] == ",")
                     and tokens[j].is_short_name and tokens[j + 1].is_initials)
+    # MLA's "An, Yang, and Rui Gao": a short family name, the given name, then "and".
+    short_family = short_family or (
+        j + 2 < len(tokens) and tokens[j].punct[:1] == "," and tokens[j].is_short_name
+        and tokens[j + 1].is_word and tokens[j + 1].punct[:1] == ","
+        and tokens[j + 2].core.lower() in AND_WORDS)
     if not family and _initial_family(tokens, j):
         short_family = True  # "R., M. B., Tewari, A." (Mallikarjun B. R.)
     if j >= len(tokens) or not (tokens[j].is_word or short_family) or tokens[j].punct[:1] != ",":
