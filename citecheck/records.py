@@ -7,7 +7,7 @@ import html
 import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
 from typing import Any
 
@@ -29,18 +29,29 @@ _JOINED_NAMES = re.compile(r"\s+and\s+")
 DISTINCTIVE_TITLE_CHARS = 24
 
 
-@dataclass(slots=True)
-class Record:
-    """One verified bibliographic record."""
+@dataclass(slots=True, kw_only=True)
+class WorkFields:
+    """The fields that name a work: what a record holds and what a citation claims."""
 
-    id: str
-    title: str
+    title: str | None = None
     authors: list[str] = field(default_factory=list)
     year: int | None = None
     venue: str | None = None
     doi: str | None = None
     arxiv: str | None = None
     url: str | None = None
+
+    def work_fields(self) -> dict[str, Any]:
+        """These fields alone, by name."""
+        return {f.name: getattr(self, f.name) for f in fields(WorkFields)}
+
+
+@dataclass(slots=True, kw_only=True)
+class Record(WorkFields):
+    """One verified bibliographic record."""
+
+    id: str
+    title: str
     type: str | None = None
     source: str | None = None
     ids: list[str] = field(default_factory=list)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 
 from citecheck.compare import SAME_TITLE, compare, compare_authors, title_similarity
 from citecheck.extract import CitedFields
-from citecheck.records import Record
+from citecheck.records import Record, WorkFields
 from citecheck.venues import default_venue_table
 
 ABEL = Record(
@@ -261,3 +263,12 @@ def test_the_same_initials_and_family_name_cited_twice_are_two_authors() -> None
 def test_a_name_of_punctuation_alone_is_ignored() -> None:
     agreement = compare_authors(["Cheng Sun", "*", "—"], ["Cheng Sun", "-"])
     assert (agreement.matched, agreement.cited, agreement.expected) == (1, 1, 1)
+
+
+def test_a_citation_and_a_record_share_one_definition_of_their_common_fields() -> None:
+    # A field both have is declared once, in WorkFields, so the two cannot drift apart.
+    common = {f.name for f in fields(CitedFields)} & {f.name for f in fields(Record)}
+    assert common == {f.name for f in fields(WorkFields)}
+    record = ABEL
+    cited = CitedFields(**record.work_fields())
+    assert compare(cited, record, VENUES).mismatches == []

@@ -19,16 +19,18 @@ from citecheck.venues import default_venue_table
 from citecheck.verdict import MISMATCH, NOT_FOUND, UNVERIFIABLE, VERIFIED, CitationResult, Coverage, decide
 from citecheck.verifier import work_key
 
-AGARWAL = Record("r-agarwal", "Acceleration via Fractal Learning Rate Schedules",
-                 ["Naman Agarwal", "Surbhi Goel", "Cyril Zhang"], 2021, "ICML")
-ACUNA = Record("r-acuna", "f-Domain Adversarial Learning: Theory and Algorithms",
-               ["David Acuna", "Guojun Zhang", "Marc T. Law", "Sanja Fidler"], 2021, "ICML")
-ABBAS = Record("r-abbas", "Combinatorial Optimization for Panoptic Segmentation: A Fully "
-               "Differentiable Approach", ["Ahmed Abbas", "Paul Swoboda"], 2021, "NeurIPS")
-PSOMAS = Record("r-psomas", "Fair and Efficient Allocations Without Obvious Manipulations",
-                ["Alexandros Psomas", "Paritosh Verma"], 2022, "NeurIPS")
-AN = Record("r-an", "Generalization Bounds for (Wasserstein) Robust Optimization",
-            ["Yang An", "Rui Gao"], 2021, "NeurIPS")
+AGARWAL = Record(id="r-agarwal", title="Acceleration via Fractal Learning Rate Schedules",
+                 authors=["Naman Agarwal", "Surbhi Goel", "Cyril Zhang"], year=2021, venue="ICML")
+ACUNA = Record(id="r-acuna", title="f-Domain Adversarial Learning: Theory and Algorithms",
+               authors=["David Acuna", "Guojun Zhang", "Marc T. Law", "Sanja Fidler"], year=2021,
+               venue="ICML")
+ABBAS = Record(id="r-abbas", title="Combinatorial Optimization for Panoptic Segmentation: A Fully "
+               "Differentiable Approach", authors=["Ahmed Abbas", "Paul Swoboda"], year=2021,
+               venue="NeurIPS")
+PSOMAS = Record(id="r-psomas", title="Fair and Efficient Allocations Without Obvious Manipulations",
+                authors=["Alexandros Psomas", "Paritosh Verma"], year=2022, venue="NeurIPS")
+AN = Record(id="r-an", title="Generalization Bounds for (Wasserstein) Robust Optimization",
+            authors=["Yang An", "Rui Gao"], year=2021, venue="NeurIPS")
 
 AGARWAL_BULLET = ("- Agarwal, Goel and Zhang (2021). *Acceleration via Fractal Learning Rate "
                   "Schedules*. ICML.")
@@ -285,10 +287,10 @@ def test_accented_bare_initials_keep_every_vancouver_author() -> None:
     assert second.fields.authors[-1] == "İ. İ. Ceylan" and second.fields.et_al
 
 
-AKAGI = Record("r-akagi", "Non-approximate Inference for Collective Graphical Models on Path "
-               "Graphs via Discrete Difference of Convex Algorithm",
-               ["Yasunori Akagi", "Naoki Marumo", "Hideaki Kim", "Takeshi Kurashima",
-                "Hiroyuki Toda"], 2021, "NeurIPS 2021")
+AKAGI = Record(id="r-akagi", title="Non-approximate Inference for Collective Graphical Models on "
+               "Path Graphs via Discrete Difference of Convex Algorithm",
+               authors=["Yasunori Akagi", "Naoki Marumo", "Hideaki Kim", "Takeshi Kurashima",
+                        "Hiroyuki Toda"], year=2021, venue="NeurIPS 2021")
 
 
 @pytest.mark.parametrize("text", [

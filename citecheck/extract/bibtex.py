@@ -63,8 +63,7 @@ def _cited(key: str, raw: dict[str, str], entry_type: str) -> tuple[str, CitedFi
         return key, CitedFields()
     authors = [a for a in record.authors if a != "et al."]
     return key, CitedFields(
-        title=record.title, authors=authors, year=record.year, venue=record.venue,
-        doi=record.doi, arxiv=record.arxiv, url=record.url, volume=raw.get("volume"),
+        **{**record.work_fields(), "authors": authors}, volume=raw.get("volume"),
         pages=raw.get("pages"), et_al=len(authors) != len(record.authors),
     )
 

@@ -5,20 +5,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from citecheck.records import WorkFields
+
 KINDS = ("reference", "bibtex", "doi", "arxiv", "url", "inline", "title", "isbn", "pmid")
 
 
-@dataclass(slots=True)
-class CitedFields:
+@dataclass(slots=True, kw_only=True)
+class CitedFields(WorkFields):
     """What a citation claims about the work it cites."""
 
-    title: str | None = None
-    authors: list[str] = field(default_factory=list)
-    year: int | None = None
-    venue: str | None = None
-    doi: str | None = None
-    arxiv: str | None = None
-    url: str | None = None
     volume: str | None = None
     pages: str | None = None
     isbn: str | None = None
