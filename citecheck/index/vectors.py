@@ -22,6 +22,11 @@ IVF_LISTS_PER_SQRT = 1
 IVF_TRAINING_PER_LIST = 40  # FAISS's k-means wants >= 39 points per centroid
 IVF_TRAINING_ITERATIONS = 10  # k-means converges enough for routing; 25 doubles build time
 IVF_PROBES = 64  # of sqrt(n) lists: recall@10 vs exact 0.92 at 1 M (32: 0.88), ~2 ms a query
+# How readers map the file. IO_FLAG_MMAP serves an IVF file's lists through
+# OnDiskInvertedLists, which scans them 1.4x slower than lists in memory (7.6 vs 5.5 ms a
+# query at 331 k records); IO_FLAG_MMAP_IFC (faiss >= 1.11) maps them as plain array lists,
+# as fast as a private copy, with the same results and the same shared pages.
+MAP_FLAG = getattr(faiss, "IO_FLAG_MMAP_IFC", faiss.IO_FLAG_MMAP)
 
 
 def embedding_text(title: str, family_names: list[str]) -> str:
@@ -84,7 +89,7 @@ class Vectors:
         processes sharing it share the pages. Writers (updates) read a private copy.
         """
         if mapped:
-            return cls(faiss.read_index(str(path), faiss.IO_FLAG_MMAP))
+            return cls(faiss.read_index(str(path), MAP_FLAG))
         return cls(faiss.read_index(str(path)))
 
     @property
