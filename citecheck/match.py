@@ -67,6 +67,10 @@ def _has_close_title(fields: CitedFields, records: dict[int, Record], rids: list
                for rid in rids)
 
 
+def _best(scores: dict[int, float], shortlist: int) -> list[int]:
+    return sorted(scores, key=scores.__getitem__, reverse=True)[:shortlist]
+
+
 def retrieve_many(index: Index, queries: list[tuple[CitedFields, str]],
                   *, shortlist: int = SHORTLIST) -> list[list[Candidate]]:
     """Fused candidate lists for many citations.
@@ -88,7 +92,10 @@ def retrieve_many(index: Index, queries: list[tuple[CitedFields, str]],
         _fuse(scores, channels, "lexical", lexical)
         fused.append((scores, channels))
         checked = ids + lexical[:CLOSE_CHECK]
-        records = index.store.get(checked)
+        # The shortlist as it stands is read in the same query as the records checked for
+        # the cited title: when the title is found the dense channel is skipped and the
+        # shortlist is final, so a known reference costs one read instead of two.
+        records = index.store.get([*checked, *_best(scores, shortlist)])
         fetched.append(records)
         if not _has_close_title(fields, records, checked):
             needs_dense.append(position)
@@ -99,9 +106,11 @@ def retrieve_many(index: Index, queries: list[tuple[CitedFields, str]],
             _fuse(*fused[position], "dense", [rid for rid, _ in hits])
     results = []
     for (scores, channels), records in zip(fused, fetched, strict=True):
-        best = sorted(scores, key=scores.__getitem__, reverse=True)[:shortlist]
-        # Records already read for the exact-title check are not read again.
-        records.update(index.store.get([rid for rid in best if rid not in records]))
+        best = _best(scores, shortlist)
+        # Records already read are not read again (all of them, unless the dense channel ran).
+        missing = [rid for rid in best if rid not in records]
+        if missing:
+            records.update(index.store.get(missing))
         results.append([Candidate(records[rid], scores[rid], channels[rid])
                         for rid in best if rid in records])
     return results

@@ -35,6 +35,8 @@ SQL_CHUNK = 900
 # Reads through a memory map skip a copy per page: record fetches at 1 M records take a
 # third of the time (benchmarks/scale.py). Pages are file-backed and shared, not heap.
 MMAP_BYTES = 2**30
+# Words whose record counts a store remembers (~100 bytes each); full, it starts afresh.
+TERM_CACHE_SIZE = 200_000
 _RECORD_COLUMNS = "rid, id, title, authors, year, venue, doi, arxiv, url, type, source, ids, work"
 
 
@@ -141,6 +143,7 @@ class Store:
         self.path = path
         self._local = threading.local()
         self._primary = self._connect()
+        self._term_cache: dict[str, int | None] = {}
         self._primary_lock = threading.Lock()
         self._inode = os.stat(path).st_ino
         self._local.conn = self._primary
@@ -276,11 +279,28 @@ class Store:
     def _by_rarity(self, query: str) -> list[tuple[str, int]]:
         """The words of an OR-query that some record has, with their record counts, rarest first."""
         words = [word.strip('"') for word in query.split(" OR ")]
-        marks = ",".join("?" * len(words))
-        docs: dict[str, int] = dict(self._rows(  # type: ignore[arg-type]
-            f"SELECT term, docs FROM terms WHERE term IN ({marks})", words))
-        return sorted(((word, docs[word]) for word in words if word in docs),
+        docs = self._term_docs(words)
+        return sorted(((word, count) for word in words if (count := docs[word]) is not None),
                       key=lambda item: item[1])
+
+    def _term_docs(self, words: list[str]) -> dict[str, int | None]:
+        """Each word's record count (None: no record has it), remembered across searches.
+
+        Citations repeat their words (titles, family names, venues), and a published store
+        never changes, so most searches need no look-up in the terms table.
+        """
+        known = self._term_cache  # this call's snapshot: never cleared, only replaced
+        new = [word for word in dict.fromkeys(words) if word not in known]
+        fresh: dict[str, int | None] = {}
+        if new:
+            marks = ",".join("?" * len(new))
+            found: dict[str, int] = dict(self._rows(  # type: ignore[arg-type]
+                f"SELECT term, docs FROM terms WHERE term IN ({marks})", new))
+            fresh = {word: found.get(word) for word in new}
+            if len(known) + len(fresh) > TERM_CACHE_SIZE:
+                self._term_cache = {}
+            self._term_cache.update(fresh)
+        return {word: fresh[word] if word in fresh else known[word] for word in words}
 
     def rids_by_ids(self, record_ids: Iterable[str]) -> dict[str, int]:
         """Record id -> rid for the ids present."""
