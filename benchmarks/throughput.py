@@ -1,0 +1,76 @@
+"""References/s of one process on distinct invented and real references (issue 11).
+
+The same references as benchmarks/speed.py (its invented ones: real words, names and
+venues recombined), verified with ``Verifier.verify_many`` in this process against the
+default index; the median of ``--runs`` passes, each on a fresh verifier so that no cache
+filled by an earlier pass flatters a later one. ``--profile`` prints cProfile's top
+functions of one pass instead.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/throughput.py [--references 500] [--runs 3]
+        [--kind invented|real|both] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from speed import corpus_records, invented, render
+
+WARM_UP = 20  # references verified first: the encoder's load is not throughput
+
+
+def references(kind: str, count: int) -> list[str]:
+    """speed.py's references of one kind (same seeds), the first WARM_UP for warming up."""
+    if kind == "real":
+        return [render(r) for r in corpus_records(count + WARM_UP, seed=1)]
+    return [render(r) for r in invented(corpus_records(count + WARM_UP, seed=2), seed=3)]
+
+
+def one_pass(texts: list[str], profile: bool = False) -> float:
+    """References/s of one verify_many pass over ``texts`` after the warm-up ones."""
+    from citecheck import Verifier
+
+    with Verifier.open() as verifier:
+        verifier.verify_many(texts[:WARM_UP])
+        profiler = cProfile.Profile() if profile else None
+        started = time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
+        verifier.verify_many(texts[WARM_UP:])
+        if profiler is not None:
+            profiler.disable()
+        elapsed = time.perf_counter() - started
+    if profiler is not None:
+        stats = pstats.Stats(profiler).sort_stats("cumulative")
+        stats.print_stats(45)
+        stats.sort_stats("tottime").print_stats(30)
+    return (len(texts) - WARM_UP) / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--references", type=int, default=500)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--kind", choices=("invented", "real", "both"), default="both")
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    kinds = ("invented", "real") if args.kind == "both" else (args.kind,)
+    for kind in kinds:
+        texts = references(kind, args.references)
+        if args.profile:
+            print(f"== {kind}: {one_pass(texts, profile=True):.0f} references/s (profiled)")
+            continue
+        rates = [one_pass(texts) for _ in range(args.runs)]
+        print(f"{kind}: {statistics.median(rates):.0f} references/s "
+              f"(median of {args.runs}: {', '.join(f'{r:.0f}' for r in rates)})", flush=True)
+
+
+if __name__ == "__main__":
+    main()
