@@ -1,0 +1,148 @@
+"""Dense-channel search structures side by side: time a query and recall against exact search.
+
+The default index's dense channel is an IVF-SQ8 FAISS index (sqrt(n) lists, 64 probes). This
+script measures it and the alternatives on the real corpus's vectors (the static encoder's,
+cached by benchmarks/encoders.py) with HALLMARK dev VALID titles as queries, as cited and
+garbled, plus invented references (benchmarks/speed.py's), in one run:
+- recall@10 against exact inner-product search (share of the exact top 10 found);
+- right record in the top 10 for dev queries whose record the corpus holds;
+- milliseconds a query, one query at a time on one thread (as `citecheck` asks on a worker).
+
+    .venv/bin/python benchmarks/ann.py [--queries 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from encoders import corpus_vectors, dev_queries, load_corpus
+from speed import corpus_records, invented
+
+from citecheck.index.encoders import get_encoder
+from citecheck.index.vectors import ivf_lists
+
+TOP = 10
+Search = Callable[[np.ndarray], np.ndarray]
+
+
+def timed(search: Search, queries: np.ndarray) -> tuple[np.ndarray, float]:
+    """Ids of the top TOP per query, and the median milliseconds of one query."""
+    ids, times = [], []
+    for row in queries:
+        started = time.perf_counter()
+        ids.append(search(row[None, :]))
+        times.append(time.perf_counter() - started)
+    return np.vstack(ids), 1000 * statistics.median(times)
+
+
+def ivf_sq8(vectors: np.ndarray, probes: int, lists: int) -> Search:
+    quantizer = faiss.IndexFlatIP(vectors.shape[1])
+    index = faiss.IndexIVFScalarQuantizer(quantizer, vectors.shape[1], lists,
+                                          faiss.ScalarQuantizer.QT_8bit,
+                                          faiss.METRIC_INNER_PRODUCT)
+    training = vectors[np.random.default_rng(0).choice(len(vectors), min(len(vectors), lists * 40),
+                                                       replace=False)]
+    index.train(training)
+    index.add(vectors)
+    index.nprobe = probes
+    return lambda q: index.search(q, TOP)[1]
+
+
+def binary_rerank(vectors: np.ndarray, shortlist: int, lists: int = 0, probes: int = 0) -> Search:
+    """Sign bits searched by Hamming distance (flat, or IVF with ``lists``), the ``shortlist``
+    nearest re-ranked by their 8-bit quantised vectors."""
+    codes = np.packbits(vectors > 0, axis=1)
+    bits = vectors.shape[1]
+    if lists:
+        quantizer = faiss.IndexBinaryFlat(bits)
+        index: faiss.IndexBinary = faiss.IndexBinaryIVF(quantizer, bits, lists)
+        index.train(codes[np.random.default_rng(0).choice(len(codes), lists * 40, replace=False)])
+        index.nprobe = probes
+    else:
+        index = faiss.IndexBinaryFlat(bits)
+    index.add(codes)
+    sq = faiss.ScalarQuantizer(vectors.shape[1], faiss.ScalarQuantizer.QT_8bit)
+    sq.train(vectors)
+    stored = sq.compute_codes(vectors)
+
+    def search(q: np.ndarray) -> np.ndarray:
+        _, near = index.search(np.packbits(q > 0, axis=1), shortlist)
+        near = near[0][near[0] >= 0]
+        scores = sq.decode(stored[near]) @ q[0]
+        return near[np.argsort(-scores)[:TOP]][None, :]
+
+    return search
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--queries", type=int, default=300, help="queries of each kind")
+    args = parser.parse_args()
+    faiss.omp_set_num_threads(1)
+    encoder = get_encoder("static")
+    dev = dev_queries(None)
+    corpus = load_corpus({q.key for q in dev})
+    vectors = np.ascontiguousarray(corpus_vectors(encoder, corpus, list(range(len(corpus.texts)))),
+                                   dtype=np.float32)
+    present = set(corpus.keys)
+    answerable = [q for q in dev if q.key in present][: args.queries]
+    fakes = invented(corpus_records(args.queries, seed=7), seed=7)
+    kinds = {
+        "cited": [q.cited for q in answerable],
+        "garbled": [q.garbled for q in answerable],
+        "invented": [f"{f['title']}. {', '.join(a.split()[-1] for a in f['authors'])}"
+                     for f in fakes],
+    }
+    encoded = {kind: encoder.encode_batch(texts) for kind, texts in kinds.items()}
+    lists = ivf_lists(len(vectors))
+    print(f"{len(vectors):,} vectors of {vectors.shape[1]} dimensions ({encoder.name}); "
+          f"{len(answerable)} dev queries as cited and garbled, {len(fakes)} invented; "
+          f"one query at a time, one thread")
+
+    exact = faiss.IndexFlatIP(vectors.shape[1])
+    exact.add(vectors)
+    truth = {kind: exact.search(q, TOP)[1] for kind, q in encoded.items()}
+    candidates: dict[str, Callable[[], Search]] = {
+        "exact (flat)": lambda: (lambda q: exact.search(q, TOP)[1]),
+        f"IVF-SQ8 {lists} lists, 64 probes (default)": lambda: ivf_sq8(vectors, 64, lists),
+        f"IVF-SQ8 {lists} lists, 32 probes": lambda: ivf_sq8(vectors, 32, lists),
+        "binary flat, top 200 re-ranked (SQ8)": lambda: binary_rerank(vectors, 200),
+        "binary flat, top 1000 re-ranked (SQ8)": lambda: binary_rerank(vectors, 1000),
+        f"binary IVF {lists} lists, 32 probes, top 200 re-ranked": lambda: binary_rerank(
+            vectors, 200, lists, 32),
+        f"binary IVF {lists} lists, 64 probes, top 400 re-ranked": lambda: binary_rerank(
+            vectors, 400, lists, 64),
+    }
+    print("| structure | build s | ms a query (cited / garbled / invented) | recall@10 vs exact "
+          "(cited / garbled / invented) | right record in top 10 (cited / garbled) |")
+    print("|---|---|---|---|---|")
+    for name, make in candidates.items():
+        started = time.perf_counter()
+        search = make()
+        built = time.perf_counter() - started
+        ms, recall, right = [], [], []
+        for kind, queries in encoded.items():
+            found, median_ms = timed(search, queries)
+            ms.append(median_ms)
+            recall.append(np.mean([len(set(f) & set(t)) / TOP
+                                   for f, t in zip(found, truth[kind], strict=True)]))
+            if kind != "invented":
+                right.append(np.mean([any(corpus.keys[i] == q.key for i in row if i >= 0)
+                                      for q, row in zip(answerable, found, strict=True)]))
+        print(f"| {name} | {built:.0f} | {' / '.join(f'{m:.2f}' for m in ms)} | "
+              f"{' / '.join(f'{r:.3f}' for r in recall)} | {' / '.join(f'{r:.3f}' for r in right)} |",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
