@@ -1,7 +1,8 @@
 """Dense-channel search structures side by side: time a query and recall against exact search.
 
-The default index's dense channel is an IVF-SQ8 FAISS index (sqrt(n) lists, 64 probes). This
-script measures it and the alternatives on the real corpus's vectors (the static encoder's,
+The default index's dense channel is a binary-sq8 FAISS index (sign bits scanned by Hamming
+distance, the nearest re-ranked by 8-bit codes; an IVF-SQ8 index before). This script measures
+it and the alternatives on the real corpus's vectors (the static encoder's,
 cached by benchmarks/encoders.py) with HALLMARK dev VALID titles as queries, as cited and
 garbled, plus invented references (benchmarks/speed.py's), in one run:
 - recall@10 against exact inner-product search (share of the exact top 10 found);
@@ -14,6 +15,7 @@ garbled, plus invented references (benchmarks/speed.py's), in one run:
 from __future__ import annotations
 
 import argparse
+import math
 import statistics
 import sys
 import time
@@ -28,7 +30,7 @@ from encoders import corpus_vectors, dev_queries, load_corpus
 from speed import corpus_records, invented
 
 from citecheck.index.encoders import get_encoder
-from citecheck.index.vectors import ivf_lists
+from citecheck.index.vectors import Vectors, new_binary_index
 
 TOP = 10
 Search = Callable[[np.ndarray], np.ndarray]
@@ -55,6 +57,14 @@ def ivf_sq8(vectors: np.ndarray, probes: int, lists: int) -> Search:
     index.add(vectors)
     index.nprobe = probes
     return lambda q: index.search(q, TOP)[1]
+
+
+def product(vectors: np.ndarray) -> Search:
+    """The index citecheck builds above the exact-search limit, searched as citecheck does."""
+    built = Vectors(new_binary_index(vectors[:: max(1, len(vectors) // 50_000)]))
+    built.add(vectors, np.arange(len(vectors)))
+    # citecheck asks for 20 (match.CHANNEL_DEPTH): 200 codes re-ranked.
+    return lambda q: np.array([[rid for rid, _ in built.search(q, 20)[0][:TOP]]])
 
 
 def binary_rerank(vectors: np.ndarray, shortlist: int, lists: int = 0, probes: int = 0) -> Search:
@@ -104,7 +114,7 @@ def main() -> None:
                      for f in fakes],
     }
     encoded = {kind: encoder.encode_batch(texts) for kind, texts in kinds.items()}
-    lists = ivf_lists(len(vectors))
+    lists = max(64, int(math.sqrt(len(vectors))))  # the IVF default before binary-sq8
     print(f"{len(vectors):,} vectors of {vectors.shape[1]} dimensions ({encoder.name}); "
           f"{len(answerable)} dev queries as cited and garbled, {len(fakes)} invented; "
           f"one query at a time, one thread")
@@ -114,7 +124,9 @@ def main() -> None:
     truth = {kind: exact.search(q, TOP)[1] for kind, q in encoded.items()}
     candidates: dict[str, Callable[[], Search]] = {
         "exact (flat)": lambda: (lambda q: exact.search(q, TOP)[1]),
-        f"IVF-SQ8 {lists} lists, 64 probes (default)": lambda: ivf_sq8(vectors, 64, lists),
+        "binary-sq8: citecheck's index (sign bits, top 10 x k re-ranked by SQ8)": lambda: product(
+            vectors),
+        f"IVF-SQ8 {lists} lists, 64 probes (default before)": lambda: ivf_sq8(vectors, 64, lists),
         f"IVF-SQ8 {lists} lists, 32 probes": lambda: ivf_sq8(vectors, 32, lists),
         "binary flat, top 200 re-ranked (SQ8)": lambda: binary_rerank(vectors, 200),
         "binary flat, top 1000 re-ranked (SQ8)": lambda: binary_rerank(vectors, 1000),

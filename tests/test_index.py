@@ -17,7 +17,7 @@ from citecheck.index.build import build_index
 from citecheck.index.encoders import STATIC_ENCODER, get_encoder
 from citecheck.index.manifest import MANIFEST_FILE
 from citecheck.index.store import STORE_FILE
-from citecheck.index.vectors import VECTORS_FILE
+from citecheck.index.vectors import VECTORS_FILE, Vectors, record_text
 from tests.conftest import VALID_ENTRIES
 
 
@@ -150,7 +150,7 @@ def test_real_minilm_index_opens_with_its_own_encoder(index_dir: Path) -> None:
                                                           index.manifest.count)
 
 
-def test_index_above_the_exact_limit_uses_ivf_and_still_finds_records(
+def test_index_above_the_exact_limit_uses_binary_codes_and_still_finds_records(
         tmp_path: Path, static: object, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("citecheck.index.vectors.EXACT_SEARCH_LIMIT", 100)
     source = write_source(tmp_path / "a.jsonl", hallmark_lines(0, 300))
@@ -158,5 +158,27 @@ def test_index_above_the_exact_limit_uses_ivf_and_still_finds_records(
     index = Index.open(tmp_path / "idx")
     titles = [index.store.get([rid])[rid].title for rid in (5, 150, 290)]
     hits = index.vectors.search(index.encoder.encode_batch(titles), 1)
-    assert manifest.vector_index == "ivf-sq8"
+    assert manifest.vector_index == "binary-sq8"
     assert [row[0][0] for row in hits] == [5, 150, 290]
+    # Scores are cosines (as from exact search), not the L2 distances the codes rank by.
+    records = index.store.get([5, 150, 290])
+    stored = index.encoder.encode_batch([record_text(records[rid]) for rid in (5, 150, 290)])
+    queries = index.encoder.encode_batch(titles)
+    exact = (stored * queries).sum(axis=1)
+    assert np.allclose([row[0][1] for row in hits], exact, atol=0.03)
+
+
+def test_an_ivf_index_of_earlier_builds_is_still_searched(static: object) -> None:
+    import faiss
+
+    vectors = static.encode_batch([json.loads(line)["fields"]["title"]  # type: ignore[attr-defined]
+                                   for line in hallmark_lines(0, 300)])
+    quantizer = faiss.IndexFlatIP(vectors.shape[1])
+    ivf = faiss.IndexIVFScalarQuantizer(quantizer, vectors.shape[1], 4,
+                                        faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
+    ivf.train(vectors)
+    index = faiss.IndexIDMap2(ivf)
+    index.add_with_ids(vectors, np.arange(300, dtype=np.int64))
+    loaded = Vectors(index)
+    assert loaded.kind == "ivf-sq8"
+    assert [row[0][0] for row in loaded.search(vectors[[7, 200]], 1)] == [7, 200]

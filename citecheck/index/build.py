@@ -27,12 +27,11 @@ from citecheck.index.swap import (
     writer_lock,
 )
 from citecheck.index.vectors import (
-    IVF_TRAINING_PER_LIST,
     VECTORS_FILE,
     Vectors,
-    ivf_lists,
+    new_binary_index,
     new_flat_index,
-    new_ivf_index,
+    training_sample,
     vector_kind,
 )
 from citecheck.index.writer import StoreWriter, WriteStats
@@ -57,8 +56,8 @@ def _noop(stage: str, done: int, total: int | None) -> None:
 class EmbeddingSpool:
     """Embeddings in rid order on disk (float16) until the FAISS index can be sized and trained.
 
-    An IVF index must be trained before vectors are added, and its size is known only
-    once every source is read; spooling keeps peak memory flat meanwhile.
+    The vector index must be trained (SQ8's ranges) before vectors are added, and its kind
+    is known only once every source is read; spooling keeps peak memory flat meanwhile.
     """
 
     def __init__(self, path: Path, dimension: int) -> None:
@@ -92,12 +91,11 @@ def vectors_from_spool(spool: EmbeddingSpool) -> Vectors:
     if vector_kind(count) == "flat":
         vectors = Vectors(new_flat_index(spool.dimension))
     else:
-        lists = ivf_lists(count)
-        # An evenly spread sample of the whole corpus, so centroids see every source.
-        step = max(1, count // (lists * IVF_TRAINING_PER_LIST))
+        # An evenly spread sample of the whole corpus, so SQ8's ranges see every source.
+        step = training_sample(count)
         sample = np.concatenate([chunk[(-start) % step::step] for start, (chunk, _) in zip(
             range(0, count, SPOOL_CHUNK), spool.chunks(), strict=False)])
-        vectors = Vectors(new_ivf_index(sample, lists))
+        vectors = Vectors(new_binary_index(sample))
     for chunk, rids in spool.chunks():
         vectors.add(chunk, rids)
     return vectors

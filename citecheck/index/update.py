@@ -25,11 +25,10 @@ from citecheck.index.manifest import MANIFEST_FILE, Manifest, load_manifest, reb
 from citecheck.index.store import STORE_FILE, Store, write_term_counts
 from citecheck.index.swap import sibling, swap_into_place, write_errors, writer_lock
 from citecheck.index.vectors import (
-    IVF_TRAINING_PER_LIST,
     VECTORS_FILE,
     Vectors,
-    ivf_lists,
-    new_ivf_index,
+    new_binary_index,
+    training_sample,
     vector_kind,
 )
 from citecheck.index.writer import StoreWriter, WriteStats
@@ -95,13 +94,11 @@ def _load_vectors(staging: Path, directory: Path) -> Vectors:
 
 
 def _grow_if_needed(vectors: Vectors) -> Vectors:
-    """Move a flat index that outgrew exact search into IVF, reusing its stored vectors."""
+    """Move a flat index that outgrew exact search into binary codes, reusing its vectors."""
     if vectors.kind != "flat" or vector_kind(vectors.count) == "flat":
         return vectors
     stored, rids = vectors.all_vectors()
-    lists = ivf_lists(len(rids))
-    step = max(1, len(rids) // (lists * IVF_TRAINING_PER_LIST))
-    grown = Vectors(new_ivf_index(stored[::step], lists))
+    grown = Vectors(new_binary_index(stored[::training_sample(len(rids))]))
     grown.add(stored, rids)
     return grown
 
