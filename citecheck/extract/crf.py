@@ -38,13 +38,34 @@ _ROLE_WORDS = frozenset({"ed", "eds", "editor", "editors", "hrsg", "trans", "dir
 _YEAR = re.compile(r"\(?\[?(?:1[5-9]|20)\d\d[a-z]?\]?\)?[.,:;]?")
 _INITIAL = re.compile(r"(?:[A-Z]\.-?){1,4}[,;:]?|[A-Z]{1,3}[,;.]?")
 _PAGE_RANGE = re.compile(r"\d+[–\-—]+\d+[.,;]?\)?[.,;]?")
+_WORD = re.compile(r"\S+")
+
+
+class _ShapeTable(dict[int, int]):
+    """str.translate table of a word's shape: capitals [A-ZÀ-Þ] -> X, small letters
+    [a-zß-ÿ] -> x, decimal digits (re's \\d) -> d, anything else itself. One pass over the
+    word instead of three substitutions; each other character is looked up once."""
+
+    def __missing__(self, code: int) -> int:
+        value = ord("d") if chr(code).isdecimal() else code
+        self[code] = value
+        return value
+
+
+_SHAPE = _ShapeTable({code: ord("X") for code in [*range(ord("A"), ord("Z") + 1),
+                                                  *range(ord("À"), ord("Þ") + 1)]}
+                     | {code: ord("x") for code in [*range(ord("a"), ord("z") + 1),
+                                                    *range(ord("ß"), ord("ÿ") + 1)]})
+# Runs of three or more of a character become two (a run of two is already two).
+_RUN = re.compile(r"(.)\1\1+")
 
 
 def _shape(word: str) -> str:
-    shape = re.sub(r"[A-ZÀ-Þ]", "X", word)
-    shape = re.sub(r"[a-zß-ÿ]", "x", shape)
-    shape = re.sub(r"\d", "d", shape)
-    return re.sub(r"(.)\1+", r"\1\1", shape)
+    return _RUN.sub(_two, word.translate(_SHAPE))
+
+
+def _two(run: re.Match[str]) -> str:
+    return run.group(1) * 2
 
 
 def _core(word: str) -> str:
@@ -94,7 +115,14 @@ def _word_features(word: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], .
     """A token's own features and what it contributes as each neighbour of another token."""
     own = _token_features(word)
     shown = own[:2] + own[6:]  # word, shape and the flags; not affixes or edge characters
-    return own, tuple(tuple(f"{offset}:{f}" for f in shown) for offset in _OFFSETS)
+    return own, tuple(tuple([f"{offset}:{f}" for f in shown]) for offset in _OFFSETS)
+
+
+# The position features' strings, made once rather than per token.
+_POSITIONS = tuple(f"pos={tenth}" for tenth in range(10))
+_INDICES = tuple(f"idx={index}" for index in range(7))
+_SENTENCES = tuple(f"sentence={sentence}" for sentence in range(5))
+_EDGES = tuple((f"{offset}:edge",) for offset in _OFFSETS)
 
 
 def sequence_features(words: list[str]) -> list[list[str]]:
@@ -109,24 +137,24 @@ def sequence_features(words: list[str]) -> list[list[str]]:
             in_quote = True
         if word[0] in "([":
             in_paren = True
-        features = [*own[index][0], f"pos={10 * index // count}", f"idx={min(index, 6)}",
-                    f"sentence={min(sentence, 4)}"]
+        features = [*own[index][0], _POSITIONS[10 * index // count], _INDICES[min(index, 6)],
+                    _SENTENCES[min(sentence, 4)]]
         if index == count - 1:
             features.append("final")
         if in_quote:
             features.append("quoted")
         if in_paren:
             features.append("paren")
-        for slot, offset in enumerate(_OFFSETS):
-            neighbour = index + offset
-            if 0 <= neighbour < count:
-                features += own[neighbour][1][slot]
-            else:
-                features.append(f"{offset}:edge")
+        # The neighbours at _OFFSETS (-2, -1, +1, +2), in that order, or the text's edge.
+        features += own[index - 2][1][0] if index >= 2 else _EDGES[0]
+        features += own[index - 1][1][1] if index >= 1 else _EDGES[1]
+        features += own[index + 1][1][2] if index + 1 < count else _EDGES[2]
+        features += own[index + 2][1][3] if index + 2 < count else _EDGES[3]
         result.append(features)
-        if word[-1] in "\"”»’" or word.rstrip(".,;:")[-1:] in "\"”»’":
+        tail = word.rstrip(".,;:")[-1:]  # "" (all punctuation) ends a quote and a bracket too
+        if word[-1] in "\"”»’" or tail in "\"”»’":
             in_quote = False
-        if word.rstrip(".,;:")[-1:] in ")]":
+        if tail in ")]":
             in_paren = False
         if word.endswith((".", "?", "!")) and not _INITIAL.fullmatch(word):
             sentence += 1
@@ -155,8 +183,15 @@ def label_words(words: list[str]) -> list[str]:
 
 def labelled_runs(text: str) -> list[tuple[str, int, int]]:
     """Runs of equally labelled tokens as (label, start, end) character offsets in ``text``."""
+    return list(_labelled_runs(text))
+
+
+@lru_cache(maxsize=256)
+def _labelled_runs(text: str) -> tuple[tuple[str, int, int], ...]:
+    # Cached: every author reading of a reference, and each parse of the same text (an
+    # embedded reference is parsed as a probe, then in full), labels the same words.
     tokens = [(match.group(0), match.start(), match.end())
-              for match in re.finditer(r"\S+", text)]
+              for match in _WORD.finditer(text)]
     labels = label_words([word for word, _, _ in tokens])
     runs: list[tuple[str, int, int]] = []
     for (_, start, end), label in zip(tokens, labels, strict=True):
@@ -164,4 +199,4 @@ def labelled_runs(text: str) -> list[tuple[str, int, int]]:
             runs[-1] = (label, runs[-1][1], end)
         else:
             runs.append((label, start, end))
-    return runs
+    return tuple(runs)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import fields as dataclass_fields
+from functools import lru_cache
+from typing import Any
 
 from citecheck.extract.crf import labelled_runs
 from citecheck.extract.identifiers import (
@@ -89,6 +91,29 @@ PAGES = re.compile(r"\b(?:pp?\.\s?)?(\d{1,6}\s?[–\-—]{1,2}\s?\d{1,6})\b|\bpp
 BY_AUTHORS = re.compile(r"(?:^|[\s,;(])(?:by|By)\s+|^\s*[—–\-]{1,2}\s*|\s[—–]\s")
 
 
+# Patterns used on every reference, compiled once (re's own cache costs a lookup a call).
+_ISBN_SEPARATORS = re.compile(r"[\- ]")
+_LEADING_LINK = re.compile(r"^\[([^\]\n]{1,400})\]\((?:[^()\s]{1,500})\)")
+_LINK = re.compile(r"\[([^\]\n]{1,400})\]\((?:[^()\s]{1,500})\)")
+_TAG = re.compile(r"<[^<>]{0,200}>")
+_RETRIEVED_FROM = re.compile(
+    r"\bRetrieved(?: [^.:;]{0,40}?)? from [^.:;]{1,80}?(?: website)?:(?=\s|$)")
+_ACCESS_WORDS = re.compile(r"\b(?:doi|DOI|URL|url|Available(?: at| from| online)?|Retrieved(?: from)?|"
+                           r"[Aa]ccessed(?: on)?|arXiv|PMID|PMCID)\s*:?(?=\s|$|[.,;])")
+_ACCESS_NOTE = re.compile(r"\[(?:[Oo]nline|[Ii]nternet|[Cc]ited[^\]]{0,40}|PDF)\]")
+_SENTENCE_STOP = re.compile(r"[.?!][\"”’)]?(?=\s|$)")
+_DOTTED_ABBREVIATION = re.compile(r"(?:[A-Za-z]\.){1,4}[A-Za-z]")
+_NUMBERED_PART = re.compile(r"\s\d{1,2}\.\s")
+_EMPHASIS_SIGNS = re.compile(r"[*_]{1,2}")
+_TIGHT_COMMA = re.compile(r"(?<=[a-z.]),(?=[A-Z])")
+_CORPORATE_DATE = re.compile(r"\((?:((?:1[6-9]|20)\d\d)[a-z]?|n\.\s?d\.)\)[.,:]?")
+_TITLE_COMMA = re.compile(r",\s(?![a-z])")
+_LEADING_NUMBER = re.compile(r"\s?,?\s?\d")
+_DIGIT = re.compile(r"\d")
+_EMPHASIS_START = re.compile(r"\s[*_]")
+_STOP_BLANK = re.compile(r"[.?!]\s")
+
+
 def _take_identifiers(text: str, fields: CitedFields) -> str:
     """Record DOI, arXiv id, URL, ISBN and PMID in ``fields``; return the text without them."""
     for match in ARXIV_PATTERN.finditer(text):
@@ -105,27 +130,29 @@ def _take_identifiers(text: str, fields: CitedFields) -> str:
             fields.arxiv = fields.arxiv or normalize_arxiv(fields.url)
     isbn_match = ISBN_PATTERN.search(text)
     if isbn_match:
-        fields.isbn = re.sub(r"[\- ]", "", isbn_match.group(1))
+        fields.isbn = _ISBN_SEPARATORS.sub("", isbn_match.group(1))
     pmid_match = PMID_PATTERN.search(text)
     if pmid_match:
         fields.pmid = pmid_match.group(2).upper()
     # Markdown links keep their text; a leading one is the title: "[Title](https://...)".
-    text = re.sub(r"^\[([^\]\n]{1,400})\]\((?:[^()\s]{1,500})\)", r"“\1”", text)
-    body = re.sub(r"\[([^\]\n]{1,400})\]\((?:[^()\s]{1,500})\)", r"\1", text)
+    text = _LEADING_LINK.sub(r"“\1”", text)
+    body = _LINK.sub(r"\1", text)
     for pattern in (URL_PATTERN, DOI_PATTERN, ARXIV_PATTERN, ISBN_PATTERN, PMID_PATTERN):
         body = pattern.sub(" ", body)
-    body = re.sub(r"<[^<>]{0,200}>", " ", body)
+    body = _TAG.sub(" ", body)
     # The site or database a work was retrieved from is no venue: "Retrieved from netLibrary: URL".
-    body = re.sub(r"\bRetrieved(?: [^.:;]{0,40}?)? from [^.:;]{1,80}?(?: website)?:(?=\s|$)", " ", body)
-    body = re.sub(r"\b(?:doi|DOI|URL|url|Available(?: at| from| online)?|Retrieved(?: from)?|"
-                  r"[Aa]ccessed(?: on)?|arXiv|PMID|PMCID)\s*:?(?=\s|$|[.,;])", " ", body)
-    body = re.sub(r"\[(?:[Oo]nline|[Ii]nternet|[Cc]ited[^\]]{0,40}|PDF)\]", " ", body)
+    body = _RETRIEVED_FROM.sub(" ", body)
+    body = _ACCESS_WORDS.sub(" ", body)
+    body = _ACCESS_NOTE.sub(" ", body)
     return " ".join(body.split()).strip(" ,;")
 
 
+@lru_cache(maxsize=4096)
 def sentence_end(text: str, start: int) -> int:
-    """Index just past the sentence that begins at ``start`` (its final '.', '?' or '!')."""
-    for match in re.finditer(r"[.?!][\"”’)]?(?=\s|$)", text[start:]):
+    """Index just past the sentence that begins at ``start`` (its final '.', '?' or '!').
+
+    Cached: each author reading of a reference looks for the same sentence ends."""
+    for match in _SENTENCE_STOP.finditer(text[start:]):
         end = start + match.end()
         stop = start + match.start()
         if text[stop] == ".":
@@ -133,9 +160,9 @@ def sentence_end(text: str, start: int) -> int:
             last = words[-1].strip("(\"“'") if words else ""
             if len(last) == 1 and last.isalpha() and last.isupper():
                 continue  # an initial or "Part A." -- the sentence goes on
-            if last.lower() in ABBREVIATIONS or re.fullmatch(r"(?:[A-Za-z]\.){1,4}[A-Za-z]", last):
+            if last.lower() in ABBREVIATIONS or _DOTTED_ABBREVIATION.fullmatch(last):
                 continue
-            if re.match(r"\s\d{1,2}\.\s", text[end: end + 6]):
+            if _NUMBERED_PART.match(text[end: end + 6]):
                 continue  # "Reactions at oxide surfaces. 1. Oxidation of ..." is one title
         return end
     return len(text)
@@ -162,7 +189,7 @@ def quoted_at(text: str, pos: int) -> tuple[str, int] | None:
 
 
 def _clean_title(title: str) -> str | None:
-    title = re.sub(r"[*_]{1,2}", "", title) if "*" in title or "__" in title else title
+    title = _EMPHASIS_SIGNS.sub("", title) if "*" in title or "__" in title else title
     title = TITLE_NOTE.sub("", title.rstrip(" .,"))
     title = title.strip(" \t,;:.-—–\"“”«»'‘’")
     if title.endswith(("?", "!")):
@@ -170,11 +197,13 @@ def _clean_title(title: str) -> str | None:
     return title or None
 
 
+@lru_cache(maxsize=4096)
 def _venue_from(rest: str, title_marked: bool = False, labelled: bool = False) -> str | None:
     """The journal or container named in ``rest`` (what follows the title), if any.
 
     ``labelled``: the CRF tagged ``rest`` as a journal or container, so it needs no test
-    for being a book's imprint.
+    for being a book's imprint. Cached: each reading of a reference reads the venue from
+    the same rest, and the same venues ("In ICML, 2021.") follow many titles.
     """
     emphasis = EMPHASIS.search(rest[:200])
     if emphasis and emphasis.start() < 15:
@@ -194,7 +223,7 @@ def _venue_from(rest: str, title_marked: bool = False, labelled: bool = False) -
         imprint = PLACE_PUBLISHER.search(venue, 1)
         ends = [found.start() for found in (cut, imprint) if found]
         venue = venue[: min(ends)] if ends else venue
-    venue = cut_web(re.sub(r"[*_]{1,2}", "", venue))
+    venue = cut_web(_EMPHASIS_SIGNS.sub("", venue))
     venue = " ".join(venue.split()).strip(" ,.:;()[]—–-")
     if not venue or not any(ch.isalpha() for ch in venue) or len(venue) > 250 or leftover(venue):
         return None
@@ -255,15 +284,14 @@ def parse_reference(entry: str, *, alternatives: bool = True) -> CitedFields:
     identifiers = CitedFields()
     body = dehyphenate(_take_identifiers(text, identifiers))
     body = PLACEHOLDER_AUTHOR.sub("", body)
-    body = re.sub(r"(?<=[a-z.]),(?=[A-Z])", ", ", body)
+    body = _TIGHT_COMMA.sub(", ", body)
     # A leading emphasised or quoted title means a title-first (LLM) style.
     leading = quoted_at(body, 0)
     readings: list[AuthorList | None] = [None]
     if leading is None:
         readings = list(author_readings(body)[:MAX_AUTHOR_READINGS] if alternatives
                         else [scan_authors(body)])
-    crf: dict[str, list[tuple[str, int, int]]] = {}
-    parses = [_parse_body(body, identifiers, authors, leading, crf, alternatives)
+    parses = [_parse_body(body, identifiers, authors, leading, alternatives)
               for authors in readings]
     # The likeliest reading is the rules' first unless it leaves no proper title where the
     # one-name-per-piece reading finds one ("Psomas A, Verma P. Fair and efficient ..."
@@ -289,11 +317,10 @@ def _reading_key(fields: CitedFields) -> tuple[object, ...]:
 
 def _parse_body(body: str, identifiers: CitedFields, authors: AuthorList | None,
                 leading: tuple[str, int] | None,
-                crf: dict[str, list[tuple[str, int, int]]],
                 alternatives: bool = True) -> tuple[list[CitedFields], tuple[bool, bool]]:
     """Fields of ``body`` read with the names ``authors``: the rules' and CRF's readings
     (likeliest first), and how plausible this author reading is."""
-    fields = replace(identifiers, readings=[])
+    fields = _copy(identifiers, readings=[])
     pos = 0
     if authors and authors.names:
         fields.authors, fields.et_al = list(authors.names), authors.et_al
@@ -312,7 +339,7 @@ def _parse_body(body: str, identifiers: CitedFields, authors: AuthorList | None,
         dated = True
     elif not fields.authors and pos == 0 and leading is None:
         # Corporate authors: "U.S. Army Corps of Engineers (2009). Title."
-        corporate = re.search(r"\((?:((?:1[6-9]|20)\d\d)[a-z]?|n\.\s?d\.)\)[.,:]?", body[:160])
+        corporate = _CORPORATE_DATE.search(body[:160])
         if corporate and CORPORATE.search(body[: corporate.start()]):
             fields.year = int(corporate.group(1)) if corporate.group(1) else None
             pos = _skip(body, corporate.end())
@@ -334,7 +361,7 @@ def _parse_body(body: str, identifiers: CitedFields, authors: AuthorList | None,
             unpunctuated = title_end >= len(body.rstrip(". "))
             if fields.authors and (body[:pos].rstrip().endswith(",") or unpunctuated):
                 # Comma-separated styles: "Deransart, P., and Lorho, B., Title, Venue, 1988."
-                comma = re.compile(r",\s(?![a-z])").search(body, pos, title_end)
+                comma = _TITLE_COMMA.search(body, pos, title_end)
                 tail = comma if comma and (not tail or comma.start() < tail.start()) else tail
             title_end = tail.start() if tail else _with_subtitle(body, title_end)
             title = body[pos:title_end]
@@ -342,20 +369,31 @@ def _parse_body(body: str, identifiers: CitedFields, authors: AuthorList | None,
     _finish(body, fields, title, title_end, marked, quoted is not None)
     found = [fields]
     if not marked and fields.title is not None:
-        rule = replace(fields, readings=[])
-        if _redraw_with_crf(body, fields, authors_end, (pos, title_end), crf):
+        rule = _copy(fields, readings=[])
+        if _redraw_with_crf(body, fields, authors_end, (pos, title_end)):
             found.append(rule)
         # Other sentence ends as the end of the title: "Power up! Robust Graph ...", or a
         # title whose subtitle the rules took for the venue.
         for end in title_ends:
             if end != title_end:
-                other = replace(identifiers, readings=[], authors=list(fields.authors),
-                                et_al=fields.et_al, year=year_found)
+                other = _copy(identifiers, readings=[], authors=list(fields.authors),
+                              et_al=fields.et_al, year=year_found)
                 _finish(body, other, body[pos:end], end, False, False)
                 found.append(other)
     title_text = fields.title or ""
     proper_title = len(title_text.split()) >= 2 and not title_text[:1].islower()
     return found, (proper_title, dated or marked)
+
+
+_FIELD_NAMES = tuple(f.name for f in dataclass_fields(CitedFields))
+
+
+def _copy(fields: CitedFields, **changes: Any) -> CitedFields:
+    """``dataclasses.replace`` without its checks, which cost half its time: a parse copies
+    its fields several times a reading (CitedFields has no init-only or uninitialised field)."""
+    values = {name: getattr(fields, name) for name in _FIELD_NAMES}
+    values.update(changes)
+    return CitedFields(**values)
 
 
 def _sentence_ends(body: str, first: int) -> list[int]:
@@ -371,7 +409,7 @@ def _finish(body: str, fields: CitedFields, title: str | None, title_end: int, m
     """Fill title, late authors, year, venue, volume and pages from a title boundary."""
     rest = body[title_end:]
     fields.title = _clean_title(title) if title else None
-    if fields.title and " " not in fields.title and re.match(r"\s?,?\s?\d", rest) and not quoted:
+    if fields.title and " " not in fields.title and _LEADING_NUMBER.match(rest) and not quoted:
         # Physics/astronomy styles have no title: "Kempner J.C., 2004, ApJ, 607, 200".
         rest, fields.title = fields.title + rest, None
     if not fields.authors:
@@ -398,8 +436,7 @@ TITLE_LABEL = re.compile(
 
 
 def _redraw_with_crf(body: str, fields: CitedFields, authors_end: int,
-                     rule_title: tuple[int, int],
-                     crf: dict[str, list[tuple[str, int, int]]]) -> bool:
+                     rule_title: tuple[int, int]) -> bool:
     """Replace the rule-drawn title and venue by the CRF's where the rules were guessing.
 
     The CRF (trained on AnyStyle core.xml) draws unmarked title/venue boundaries better than
@@ -409,11 +446,7 @@ def _redraw_with_crf(body: str, fields: CitedFields, authors_end: int,
     title's first sentence, must end at a title stop, and a final sentence the rules read as
     the venue ("Title. ICLR.") stays the venue when the CRF swallows it and finds no venue.
     """
-    if body not in crf:
-        # One labelling per reference, whatever the number of author readings.
-        crf.clear()
-        crf[body] = labelled_runs(body)
-    runs = crf[body]
+    runs = labelled_runs(body)  # cached: one labelling per text, whatever the readings
     title = next(((start, end) for label, start, end in runs
                   if label == "title" and start >= authors_end), None)
     if title is None:
@@ -431,15 +464,15 @@ def _redraw_with_crf(body: str, fields: CitedFields, authors_end: int,
     label = body[title_start:start].rstrip()
     if title_start < start < title_end and label.endswith(":") and TITLE_LABEL.fullmatch(label):
         return False
-    if end < title_end and body[end - 1] == ":" and not re.search(r"\d", body[end:title_end]):
+    if end < title_end and body[end - 1] == ":" and not _DIGIT.search(body[end:title_end]):
         return False
-    if end > title_end and re.search(r"\s[*_]", body[max(start, title_end):end]):
+    if end > title_end and _EMPHASIS_START.search(body[max(start, title_end):end]):
         return False  # emphasis after the rules' title starts the venue: "... graphs. *Mach. Learn.*"
     if body[end - 1] not in TITLE_STOPS and body[end:end + 2] not in ("", " (", " ["):
         return False
     venue = next((body[run_start:run_end] for label, run_start, run_end in runs
                   if label in ("journal", "container") and run_start >= end), None)
-    after_sentence = re.match(r"[.?!]\s", body[title_end - 1: title_end + 1]) is not None
+    after_sentence = _STOP_BLANK.match(body[title_end - 1: title_end + 1]) is not None
     if venue is None and after_sentence and fields.venue and end > title_end and \
             fields.venue in body[title_end:end]:
         return False

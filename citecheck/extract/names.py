@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 # "A.", "W.E.", "J.-P.", "Th." (two-letter abbreviations of given names are common in German
 # and French references).
@@ -68,61 +69,76 @@ LONG_WINDOW = 4000
 MAX_NAMES = 120
 
 
+# Patterns used on every reference, compiled once (re's own cache costs a lookup a call).
+_TOKEN = re.compile(r"\S{1,80}")
+_DOT_BEFORE_CAPITAL = re.compile(r"\.(?=[A-Z])")
+_NAME_SEPARATOR = re.compile(r",?\s(?:and|&)\s|,\s")
+_FINAL_INITIAL = re.compile(r"\s[A-Z]\.$")
+_DATE_AHEAD = re.compile(r"\s?\((?:1[6-9]|20)\d\d")
+_BROKEN_WORD = re.compile(r"(?<=[a-z])- (?=[a-z])")
+_BROKEN_COMPOUND = re.compile(r"(?<=[A-Za-z])- (?=[A-Z])")
+
+
 @dataclass(slots=True)
 class _Token:
-    """One whitespace-delimited token with its trailing punctuation split off."""
+    """One whitespace-delimited token with its trailing punctuation split off.
+
+    What the token is (initials, a name word, a particle, ...) depends on its text alone and
+    is worked out once, when it is made: a scan asks it of the same tokens many times (each
+    reading, each way a name may start), and the answers are cached by text, as words repeat.
+    """
 
     core: str
     punct: str
     end: int
+    is_initials: bool = field(init=False)
+    is_bare_initials: bool = field(init=False)
+    is_word: bool = field(init=False)
+    """A capitalised name word ("Vaswani", "O'Neil", "Martin-Facklam", "DULONG")."""
+    is_short_name: bool = field(init=False)
+    """A short capitalised word that is also an English word ("An", "You", "Ed", "Do")."""
+    is_particle: bool = field(init=False)
+    stops: bool = field(init=False)
+    """The token ends with a period, colon or bracket: a list of names ends here."""
+    separates: bool = field(init=False)
 
-    @property
-    def is_initials(self) -> bool:
-        return bool(_INITIALS_DOTTED.fullmatch(self.core))
+    def __post_init__(self) -> None:
+        (self.is_initials, self.is_bare_initials, self.is_word, self.is_short_name,
+         self.is_particle, self.stops, self.separates) = _token_kinds(self.core, self.punct)
 
-    @property
-    def is_bare_initials(self) -> bool:
-        return bool(_INITIALS_BARE.fullmatch(self.core))
 
-    @property
-    def is_word(self) -> bool:
-        """A capitalised name word ("Vaswani", "O'Neil", "Martin-Facklam", "DULONG")."""
-        core = self.core
-        if core[:2] in ("d'", "d’", "l'", "l’") and core[2:3].isupper():
-            return len(core) >= 4  # "d'Amore", "l'Huillier"
-        return (len(core) >= 2 and core[0].isupper() and core.lower() not in NOT_NAMES
-                and all(ch.isalpha() or ch in "'’-´`¨" for ch in core)
-                and not (core.isupper() and len(core) <= 3))
+@lru_cache(maxsize=65536)
+def _token_kinds(core: str, punct: str) -> tuple[bool, bool, bool, bool, bool, bool, bool]:
+    """The kinds of _Token, in the order of its fields."""
+    return (bool(_INITIALS_DOTTED.fullmatch(core)), bool(_INITIALS_BARE.fullmatch(core)),
+            _is_word(core), _is_short_name(core), _is_particle(core, punct),
+            "." in punct or ":" in punct, "," in punct or ";" in punct)
 
-    @property
-    def is_short_name(self) -> bool:
-        """A short capitalised word that is also an English word ("An", "You", "Ed", "Do")."""
-        core = self.core
-        return 2 <= len(core) <= 3 and core.isalpha() and core[0].isupper() and not core.isupper()
 
-    @property
-    def is_particle(self) -> bool:
-        core = self.core
-        if core in ABBREVIATED_PARTICLES:
-            return "." not in self.punct and ":" not in self.punct
-        if self.punct or core.lower() not in PARTICLES:
-            return False
-        # "Van der Maaten" starts with a particle; "Bin Fan" and "Do Kim" do not.
-        return core[0].islower() or core.lower() in CAPITALISED_PARTICLES
+def _is_word(core: str) -> bool:
+    if core[:2] in ("d'", "d’", "l'", "l’") and core[2:3].isupper():
+        return len(core) >= 4  # "d'Amore", "l'Huillier"
+    return (len(core) >= 2 and core[0].isupper() and core.lower() not in NOT_NAMES
+            and all(ch.isalpha() or ch in "'’-´`¨" for ch in core)
+            and not (core.isupper() and len(core) <= 3))
 
-    @property
-    def stops(self) -> bool:
-        """The token ends with a period, colon or bracket: a list of names ends here."""
-        return "." in self.punct or ":" in self.punct
 
-    @property
-    def separates(self) -> bool:
-        return "," in self.punct or ";" in self.punct
+def _is_short_name(core: str) -> bool:
+    return 2 <= len(core) <= 3 and core.isalpha() and core[0].isupper() and not core.isupper()
+
+
+def _is_particle(core: str, punct: str) -> bool:
+    if core in ABBREVIATED_PARTICLES:
+        return "." not in punct and ":" not in punct
+    if punct or core.lower() not in PARTICLES:
+        return False
+    # "Van der Maaten" starts with a particle; "Bin Fan" and "Do Kim" do not.
+    return core[0].islower() or core.lower() in CAPITALISED_PARTICLES
 
 
 def _tokens(text: str) -> list[_Token]:
     tokens = []
-    for match in re.finditer(r"\S{1,80}", text):
+    for match in _TOKEN.finditer(text):
         raw = match.group(0)
         stripped = raw.rstrip(_TRAILING)
         if stripped in ABBREVIATED_PARTICLES:
@@ -149,7 +165,7 @@ def _initials_display(initials: str) -> str:
     """"MW" -> "M. W."; "W.E." -> "W. E."; "J.-P." unchanged."""
     if "." not in initials:
         return " ".join(f"{letter}." for letter in initials)
-    return re.sub(r"\.(?=[A-Z])", ". ", initials)
+    return _DOT_BEFORE_CAPITAL.sub(". ", initials)
 
 
 def _family_display(words: list[str]) -> str:
@@ -364,7 +380,7 @@ def _family_only(text: str) -> AuthorList | None:
     match = FAMILY_ONLY.match(text)
     if match is None:
         return None
-    names = [n for n in re.split(r",?\s(?:and|&)\s|,\s", match.group(0)) if n]
+    names = [n for n in _NAME_SEPARATOR.split(match.group(0)) if n]
     if any(part.lower() in NOT_NAMES for name in names for part in name.split("-")):
         return None
     return AuthorList(names, False, match.end())
@@ -407,9 +423,26 @@ class _Scanner:
         return found
 
 
+@lru_cache(maxsize=256)
+def _scanner(text: str) -> _Scanner:
+    """The scanner of ``text``, shared: a reference's names are read by the boundary finder
+    and again by the parser, and an embedded one is parsed twice (a probe, then in full)."""
+    return _Scanner(text)
+
+
+@lru_cache(maxsize=256)
+def _family_only_of(text: str) -> AuthorList | None:
+    return _family_only(text)
+
+
+def _copy(found: AuthorList) -> AuthorList:
+    """A caller's own copy of a shared reading (callers may keep or change its names)."""
+    return replace(found, names=list(found.names))
+
+
 def scan_authors(text: str) -> AuthorList:
     """The list of personal names that ``text`` starts with (empty when it starts otherwise)."""
-    return _family_only(text) or _Scanner(text).reading(None)
+    return _copy(_family_only_of(text) or _scanner(text).reading(None))
 
 
 # The three kinds of word exclude each other (a name word has two letters or more and no dot,
@@ -439,8 +472,8 @@ def _pieces(text: str) -> AuthorList | None:
     if match is None:
         return None
     names = []
-    for piece in re.split(r",?\s(?:and|&)\s|,\s", match.group(1)):
-        piece = piece.strip().rstrip(".") if not re.search(r"\s[A-Z]\.$", piece) else piece
+    for piece in _NAME_SEPARATOR.split(match.group(1)):
+        piece = piece.strip().rstrip(".") if not _FINAL_INITIAL.search(piece) else piece
         if not piece or any(word.lower() in PIECE_STOPS for word in piece.split()
                             if not _INITIALS_BARE.fullmatch(word.rstrip("."))):
             return None
@@ -459,7 +492,7 @@ def _pieces(text: str) -> AuthorList | None:
            for name in (names[1:] if len(names) > 1 and len(names[0]) == 1 else names)):
         return None
     lone = [len(name.split()) == 1 for name in names]
-    dated = re.match(r"\s?\((?:1[6-9]|20)\d\d", text[match.end():match.end() + 8]) is not None
+    dated = _DATE_AHEAD.match(text[match.end():match.end() + 8]) is not None
     if len(names) == 1:
         if lone[0] and not (match.group(2) or dated):
             return None
@@ -475,13 +508,13 @@ def author_readings(text: str) -> list[AuthorList]:
     Guo, J. Zico Kolter" is given-first or starts "Guo, J."; only the cited record can tell,
     so none of the readings is thrown away here.
     """
-    scanner = _Scanner(text)
-    readings = [_family_only(text) or scanner.reading(None)]
+    scanner = _scanner(text)
+    readings = [_family_only_of(text) or scanner.reading(None)]
     for reading in (_pieces(text), scanner.reading(False), scanner.reading(True)):
         if reading and reading.names and all(reading.names != r.names or reading.end != r.end
                                  for r in readings):
             readings.append(reading)
-    return [r for r in readings if r.names] or readings[:1]
+    return [_copy(r) for r in readings if r.names] or [_copy(readings[0])]
 
 
 def name_source(tokens: list[_Token], start: int, end: int) -> str:
@@ -559,8 +592,8 @@ def _scan_from(tokens: list[_Token], given_first: bool) -> AuthorList:
 
 def dehyphenate(text: str) -> str:
     """Undo line-break hyphenation: "Mur- phy" -> "Murphy", "Martin- Facklam" -> hyphenated."""
-    text = re.sub(r"(?<=[a-z])- (?=[a-z])", "", text)
-    return re.sub(r"(?<=[A-Za-z])- (?=[A-Z])", "-", text)
+    text = _BROKEN_WORD.sub("", text)
+    return _BROKEN_COMPOUND.sub("-", text)
 
 
 def parse_names(text: str) -> tuple[list[str], bool]:

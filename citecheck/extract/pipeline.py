@@ -22,6 +22,9 @@ FORMATS = ("text", "markdown", "bibtex", "latex", "html")
 _BIBTEX_ENTRY = re.compile(r"^\s{0,8}@[A-Za-z]{2,20}\s{0,5}[{(]", re.MULTILINE)
 _LATEX_HINT = re.compile(r"\\(?:bibitem|cite[pt]?\*?|begin\{thebibliography\}|section)\b")
 _HTML_HINT = re.compile(r"<(?:a\s[^<>]{0,200}href|p|div|li|ul|ol|br|span)\b", re.IGNORECASE)
+_MARKDOWN_HINT = re.compile(r"^\s{0,3}(?:#{1,6}\s|[-*]\s|\d{1,3}\.\s)|\*\*|\[[^\]\n]{1,200}\]\(",
+                            re.MULTILINE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def detect_format(text: str) -> str:
@@ -34,8 +37,7 @@ def detect_format(text: str) -> str:
         return "latex"
     if _HTML_HINT.search(head):
         return "html"
-    if re.search(r"^\s{0,3}(?:#{1,6}\s|[-*]\s|\d{1,3}\.\s)|\*\*|\[[^\]\n]{1,200}\]\(", head,
-                 re.MULTILINE):
+    if _MARKDOWN_HINT.search(head):
         return "markdown"
     return "text"
 
@@ -110,7 +112,7 @@ def _from_html(citations: list[Citation], origins: list[int]) -> list[Citation]:
 
 def _sanitise(text: str) -> str:
     """Control characters become spaces (same length, so spans stay valid)."""
-    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", " ", text)
+    return _CONTROL.sub(" ", text)
 
 
 class _Spans:

@@ -43,6 +43,9 @@ EMBEDDED_START = re.compile(
 )
 LEADING_IDENTIFIER = re.compile(r"(?:https?://|doi:\s?|arXiv:\s?|10\.\d{4,9}/)\S{1,500}",
                                 re.IGNORECASE)
+_ENDS_DATED = re.compile(r"(?:19|20)\d\d[a-z]?$|\d$")
+_DIGIT = re.compile(r"\d")
+_LABELLED_SENTENCE = re.compile(r"[A-Z][\w .,]{1,40}:\s[A-Z]")
 MAX_ENTRY_CHARS = 2000
 # Sentence starts tried per paragraph: bounds the work on megabyte-long lines of prose.
 MAX_EMBEDDED_CANDIDATES = 5000
@@ -100,7 +103,7 @@ def _ends_entry(text: str) -> bool:
     # that grows line by line.
     stripped = text[-100:].rstrip()
     return stripped.endswith((".", ")", "]", "*", "”", "\"", "'", ">")) or bool(
-        re.search(r"(?:19|20)\d\d[a-z]?$|\d$", stripped))
+        _ENDS_DATED.search(stripped))
 
 
 def _marker_number(entry: str) -> str | None:
@@ -147,9 +150,9 @@ def _structural_end(text: str, start: int, end: int) -> int:
         sentence = segment[nxt:stop]
         if PROSE_START.match(sentence) and not IDENTIFIER_HINT.search(sentence):
             break
-        if has_year and not (IDENTIFIER_HINT.search(sentence) or re.search(r"\d", sentence)
+        if has_year and not (IDENTIFIER_HINT.search(sentence) or _DIGIT.search(sentence)
                              or len(sentence.split()) <= 4 or VENUE_HINT.search(sentence)
-                             or re.match(r"[A-Z][\w .,]{1,40}:\s[A-Z]", sentence)):
+                             or _LABELLED_SENTENCE.match(sentence)):
             break
         pos = stop
         has_year = has_year or bool(YEAR.search(sentence))

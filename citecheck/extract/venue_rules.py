@@ -163,6 +163,10 @@ def skip_credits(text: str) -> str:
     return text
 
 
+_FIRST_CLAUSE_END = re.compile(r"[,.;(]\s|:\s")
+_CITED_COUNT = re.compile(r"Cited\s\d")
+
+
 def book_tail(text: str, title_marked: bool, labelled: bool = False) -> bool:
     """Whether ``text``, all that follows a title, describes a book, thesis or report.
 
@@ -172,7 +176,7 @@ def book_tail(text: str, title_marked: bool, labelled: bool = False) -> bool:
     of work overrule it (its training data tags book series as containers).
     """
     head = text.lstrip("( ")[:200]
-    first = re.split(r"[,.;(]\s|:\s", head, maxsplit=1)[0]
+    first = _FIRST_CLAUSE_END.split(head, maxsplit=1)[0]
     if GENRE.match(head):
         return True
     if labelled:
@@ -224,5 +228,5 @@ def leftover(venue: str) -> bool:
     """A venue that after cutting names only a month, a volume count, a web path, a note or
     a bare venue word."""
     return bool(MONTH_ONLY.match(venue) or ONLY_NUMBERING.match(venue) or WEB_PATH.search(venue)
-                or PLACE_ONLY.match(venue) or re.match(r"Cited\s\d", venue)
+                or PLACE_ONLY.match(venue) or _CITED_COUNT.match(venue)
                 or EMPTY_VENUE.fullmatch(venue))
