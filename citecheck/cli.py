@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from click_default_group import DefaultGroup
@@ -502,6 +502,22 @@ def serve(index_dir: Path | None, host: str, port: int, max_body_bytes: int | No
     return 0
 
 
+def _exit_interrupted() -> NoReturn:
+    """Exit 130 after an interrupt, whatever arrives meanwhile.
+
+    A second SIGINT while the first unwinds would replace the SystemExit with another
+    KeyboardInterrupt, and Python then ends by killing itself with SIGINT (-2, seen once in
+    CI) instead of exiting 130: from here on SIGINT is ignored.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    click.echo("citecheck: interrupted", err=True)
+    sys.exit(130)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: maps library errors to one-line messages and exit codes."""
     import signal
@@ -519,15 +535,11 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("citecheck: interrupted", err=True)
-        sys.exit(130)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        _exit_interrupted()
     except CitecheckError as exc:
         click.echo(f"citecheck: error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("citecheck: interrupted", err=True)
-        sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
     sys.exit(code if isinstance(code, int) else 0)
