@@ -127,7 +127,7 @@ class Vectors:
         if self.kind != "binary-sq8":
             return int(self.index.remove_ids(np.asarray(rids, dtype=np.int64)))
         # FAISS cannot remove from a refine index: rebuild it from its own SQ8 codes
-        # (about 2 s at 331 k vectors; updates are rare and staged beside the index).
+        # (2.6 s at 331 k vectors; updates are rare and staged beside the index).
         stored, stored_rids = self.all_vectors()
         keep = ~np.isin(stored_rids, np.asarray(rids, dtype=np.int64))
         rebuilt = new_binary_index(stored[keep][::training_sample(int(keep.sum()))])
