@@ -128,7 +128,6 @@ def main() -> None:
             vectors),
         f"IVF-SQ8 {lists} lists, 64 probes (default before)": lambda: ivf_sq8(vectors, 64, lists),
         f"IVF-SQ8 {lists} lists, 32 probes": lambda: ivf_sq8(vectors, 32, lists),
-        "binary flat, top 200 re-ranked (SQ8)": lambda: binary_rerank(vectors, 200),
         "binary flat, top 1000 re-ranked (SQ8)": lambda: binary_rerank(vectors, 1000),
         f"binary IVF {lists} lists, 32 probes, top 200 re-ranked": lambda: binary_rerank(
             vectors, 200, lists, 32),

@@ -410,11 +410,8 @@ def batch(input_file: Path, output: Path, index_dir: Path | None, workers: int |
 
     # A kill (SIGTERM) or Ctrl-C (SIGINT) stops the run after a whole output line. The handler
     # only sets an event the run polls: a KeyboardInterrupt raised at any bytecode could land
-    # inside a lock's internals (tqdm's, the pool's) and hang the exit. Handlers can only be
-    # set from the main thread (not so when a test drives the command in a thread).
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, interrupt)
-        signal.signal(signal.SIGINT, interrupt)
+    # inside a lock's internals (tqdm's, the pool's) and hang the exit.
+    _handle_signals(interrupt, signal.SIGTERM, signal.SIGINT)
     with _progress_bar("verifying", unit="line") as progress:
         def report(done: int, total: int) -> None:
             progress("verifying", done, total)
@@ -510,24 +507,31 @@ def _exit_interrupted() -> NoReturn:
     CI) instead of exiting 130: from here on SIGINT is ignored.
     """
     import signal
+
+    _handle_signals(signal.SIG_IGN, signal.SIGINT)
+    click.echo("citecheck: interrupted", err=True)
+    sys.exit(130)
+
+
+def _handle_signals(handler: Any, *signums: int) -> None:
+    """Set these signals' handler where Python allows it: only the main thread may (not
+    so when a test drives a command in a thread)."""
+    import signal
     import threading
 
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    click.echo("citecheck: interrupted", err=True)
-    sys.exit(130)
+        for signum in signums:
+            signal.signal(signum, handler)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: maps library errors to one-line messages and exit codes."""
     import signal
-    import threading
 
     # `kill -INT` stops any command (exit 130, an index build leaving the previous index),
     # even when a shell started citecheck as a background job with SIGINT ignored, which
-    # Python would otherwise keep. Only the main thread may set handlers.
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+    # Python would otherwise keep.
+    _handle_signals(signal.default_int_handler, signal.SIGINT)
     try:
         code = cli.main(args=argv, prog_name="citecheck", standalone_mode=False)
     except click.exceptions.Exit as exc:

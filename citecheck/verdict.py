@@ -349,6 +349,15 @@ def _plausible_preprint_id(fields: CitedFields) -> bool:
     return fields.year - 1 <= 2000 + int(arxiv[:2]) <= fields.year
 
 
+def _authors_beyond_record(comparison: Comparison) -> int:
+    """How many authors the citation adds to a record whose every author it names, first
+    author first (0 when it drops or replaces any)."""
+    agreement = comparison.authors
+    if agreement.matched != agreement.expected or not agreement.first_matches:
+        return 0
+    return agreement.cited - agreement.matched
+
+
 def _more_authors_than_record(comparison: Comparison) -> bool:
     """Every author of the record cited, in order, plus one or two more.
 
@@ -356,18 +365,14 @@ def _more_authors_than_record(comparison: Comparison) -> bool:
     13 in the NeurIPS proceedings), so a long citation listing a record's authors and a
     couple more may cite another version; dropped or replaced authors stay errors.
     """
-    agreement = comparison.authors
-    extra = agreement.cited - agreement.matched
-    return (agreement.cited >= MIN_AUTHORS_FOR_EXTRAS and agreement.matched == agreement.expected
-            and agreement.first_matches and 0 < extra <= MAX_EXTRA_AUTHORS)
+    return (comparison.authors.cited >= MIN_AUTHORS_FOR_EXTRAS
+            and 0 < _authors_beyond_record(comparison) <= MAX_EXTRA_AUTHORS)
 
 
 def _one_author_more_than_record(comparison: Comparison) -> bool:
     """A short list with every author of the record and one more: sources drop authors
     (an ICML list records 3 of a paper's 4), so the record cannot refute the extra one."""
-    agreement = comparison.authors
-    return (agreement.matched == agreement.expected >= 2 and agreement.first_matches
-            and agreement.cited - agreement.matched == 1)
+    return comparison.authors.expected >= 2 and _authors_beyond_record(comparison) == 1
 
 
 def _another_version(best: Comparison) -> bool:
