@@ -46,7 +46,7 @@ class Mismatch:
         return {"field": self.field, "cited": self.cited, "expected": self.expected}
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class AuthorAgreement:
     """How the cited author list lines up with the record's."""
 
@@ -74,6 +74,9 @@ class Comparison:
     """The reading of the citation that was compared."""
 
 
+# Candidates repeat across a citation's readings and a batch's citations; the inputs are
+# strings, so the same pair is scored once.
+@lru_cache(maxsize=65536)
 def title_similarity(cited: str | None, expected: str | None) -> float:
     """Similarity in [0, 1] of two titles; 1.0 exactly when they are the same title.
 
@@ -149,7 +152,7 @@ def _same_family(x: NameParts, y: NameParts) -> bool:
     if core_x[-1] == core_y[-1] or core_x[0] == core_y[0]:
         return min(len(core_x[-1]), len(core_y[-1]), len(core_x[0]), len(core_y[0])) >= 3 \
             or core_x == core_y
-    return fuzz.ratio(a, b) >= SAME_NAME
+    return fuzz.ratio(a, b, score_cutoff=SAME_NAME) >= SAME_NAME
 
 
 def _swapped_order(cited: NameParts, expected: NameParts) -> bool:
@@ -221,7 +224,7 @@ def _same_person(cited: NameParts, expected: NameParts) -> bool:
             or _family_only_matches_either_end(cited, expected))
 
 
-def _distinct_names(names: list[str]) -> list[str]:
+def _distinct_names(names: tuple[str, ...]) -> list[str]:
     """A record's author list with names listed twice kept once (sources repeat names)."""
     seen: set[str] = set()
     distinct = []
@@ -238,6 +241,14 @@ def _distinct_names(names: list[str]) -> list[str]:
 
 
 def compare_authors(cited: list[str], expected: list[str]) -> AuthorAgreement:
+    """How ``cited`` lines up with ``expected``: names matched, first author matched."""
+    return _compare_author_lists(tuple(cited), tuple(expected))
+
+
+# A citation's readings often share their author list, and candidates share records, so
+# about half the comparisons of a batch repeat one already made (benchmarks/throughput.py).
+@lru_cache(maxsize=65536)
+def _compare_author_lists(cited: tuple[str, ...], expected: tuple[str, ...]) -> AuthorAgreement:
     # A name listed twice (in a record, or copied from one into a citation) is one author.
     cited_names = [name_parts(n) for n in _distinct_names(cited)]
     expected_names = [name_parts(n) for n in _distinct_names(expected)]

@@ -9,7 +9,10 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pylatexenc.latex2text import LatexNodes2Text
 
 # DBLP disambiguates homonymous authors with a 4-digit suffix ("Haris Aziz 0001").
 _DBLP_SUFFIX = re.compile(r"\s+\d{4}$")
@@ -114,6 +117,14 @@ def _one_name_each(names: list[str]) -> list[str]:
             if part.strip()]
 
 
+@lru_cache(maxsize=1)
+def _latex_converter() -> LatexNodes2Text:
+    """One converter for every call: building one costs more than most conversions."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="verbatim")
+
+
 @lru_cache(maxsize=65536)
 def latex_to_text(text: str) -> str:
     """Turn LaTeX accents, commands and braces (and HTML entities) into plain Unicode text."""
@@ -122,10 +133,8 @@ def latex_to_text(text: str) -> str:
         text = html.unescape(text)
     if not _LATEX_HINT.search(text):
         return text
-    from pylatexenc.latex2text import LatexNodes2Text
-
     try:
-        converted = LatexNodes2Text(math_mode="verbatim").latex_to_text(text)
+        converted = _latex_converter().latex_to_text(text)
     except Exception:  # pylatexenc raises on some malformed input; braces alone are then dropped
         converted = text.replace("{", "").replace("}", "")
     return " ".join(converted.split())

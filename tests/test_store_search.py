@@ -103,3 +103,13 @@ def test_a_lone_very_common_word_is_not_ranked(
     # "linear" is in 24 records: bm25 would score them all and single none out.
     assert crowded_index.store.search("linear", 5) == []
     assert len(crowded_index.store.search("sketching", 10)) == 8
+
+
+def test_records_sharing_one_rare_word_are_no_candidates(crowded_index: Index) -> None:
+    store = crowded_index.store
+    # "sketching" and "galaxies" are each in records, but no record has two of
+    # "sketching", "galaxies", "embroidery" (unknown) and "quilting" (unknown).
+    assert store.search("Sketching galaxies by embroidery and quilting", 10) == []
+    # Two of them in one record ("graph", "galaxies") still find it.
+    hits = store.search("Graph galaxies by embroidery", 10)
+    assert [store.get([rid])[rid].id for rid, _ in hits][:1] == ["graph-galaxies"]
