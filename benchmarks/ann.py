@@ -1,8 +1,9 @@
 """Dense-channel search structures side by side: time a query and recall against exact search.
 
-The default index's dense channel is a binary-sq8 FAISS index (sign bits scanned by Hamming
-distance, the nearest re-ranked by 8-bit codes; an IVF-SQ8 index before). This script measures
-it and the alternatives on the real corpus's vectors (the static encoder's,
+The default index's dense channel is a pq-sq8 FAISS index (a random rotation, 4-bit
+product-quantiser codes scanned by FAISS's fast-scan kernels, the nearest re-ranked by 8-bit
+codes; binary-sq8 sign bits before it, and IVF-SQ8 before that). This script measures it and
+the alternatives on the real corpus's vectors (the static encoder's,
 cached by benchmarks/encoders.py) with HALLMARK dev VALID titles as queries, as cited and
 garbled, plus invented references (benchmarks/speed.py's), in one run:
 - recall@10 against exact inner-product search (share of the exact top 10 found);
@@ -30,7 +31,7 @@ from encoders import corpus_vectors, dev_queries, load_corpus
 from speed import corpus_records, invented
 
 from citecheck.index.encoders import get_encoder
-from citecheck.index.vectors import Vectors, new_binary_index
+from citecheck.index.vectors import Vectors, new_binary_index, new_pq_index
 
 TOP = 10
 Search = Callable[[np.ndarray], np.ndarray]
@@ -59,12 +60,24 @@ def ivf_sq8(vectors: np.ndarray, probes: int, lists: int) -> Search:
     return lambda q: index.search(q, TOP)[1]
 
 
-def product(vectors: np.ndarray) -> Search:
-    """The index citecheck builds above the exact-search limit, searched as citecheck does."""
-    built = Vectors(new_binary_index(vectors[:: max(1, len(vectors) // 50_000)]))
+def product(vectors: np.ndarray, new: Callable[[np.ndarray], faiss.Index]) -> Search:
+    """An index citecheck builds above the exact-search limit, searched as citecheck does."""
+    built = Vectors(new(vectors[:: max(1, len(vectors) // 50_000)]))
     built.add(vectors, np.arange(len(vectors)))
     # citecheck asks for 20 (match.CHANNEL_DEPTH): 200 codes re-ranked.
     return lambda q: np.array([[rid for rid, _ in built.search(q, 20)[0][:TOP]]])
+
+
+def refined(vectors: np.ndarray, first: str, factor: int) -> Search:
+    """A FAISS factory index (``first``) whose ``factor`` x 20 nearest are re-ranked by SQ8
+    codes, asked for 20 as citecheck asks."""
+    codes = faiss.IndexScalarQuantizer(vectors.shape[1], faiss.ScalarQuantizer.QT_8bit,
+                                       faiss.METRIC_L2)
+    index = faiss.IndexRefine(faiss.index_factory(vectors.shape[1], first), codes)
+    index.k_factor = factor
+    index.train(vectors[:: max(1, len(vectors) // 50_000)])
+    index.add(vectors)
+    return lambda q: index.search(q, 20)[1][:, :TOP]
 
 
 def binary_rerank(vectors: np.ndarray, shortlist: int, lists: int = 0, probes: int = 0) -> Search:
@@ -124,8 +137,19 @@ def main() -> None:
     truth = {kind: exact.search(q, TOP)[1] for kind, q in encoded.items()}
     candidates: dict[str, Callable[[], Search]] = {
         "exact (flat)": lambda: (lambda q: exact.search(q, TOP)[1]),
-        "binary-sq8: citecheck's index (sign bits, top 10 x k re-ranked by SQ8)": lambda: product(
-            vectors),
+        "pq-sq8: citecheck's index (rotation, 64 x 4-bit PQ fast scan, top 10 x k re-ranked by "
+        "SQ8)": lambda: product(vectors, new_pq_index),
+        "binary-sq8: the builds before (sign bits, top 10 x k re-ranked by SQ8)": lambda: product(
+            vectors, new_binary_index),
+        "64 x 4-bit PQ fast scan, no rotation, top 10 x k re-ranked": lambda: refined(
+            vectors, "PQ64x4fs", 10),
+        "rotation, 48 x 4-bit PQ fast scan, top 20 x k re-ranked": lambda: refined(
+            vectors, "RR384,PQ48x4fs", 20),
+        "rotation, 96 x 4-bit PQ fast scan, top 5 x k re-ranked": lambda: refined(
+            vectors, "RR384,PQ96x4fs", 5),
+        "PCA 256 sign bits, top 25 x k re-ranked": lambda: refined(vectors, "PCA256,LSH", 25),
+        "ITQ 256 sign bits, top 25 x k re-ranked": lambda: refined(vectors, "ITQ256,LSH", 25),
+        "ITQ 128 sign bits, top 50 x k re-ranked": lambda: refined(vectors, "ITQ128,LSH", 50),
         f"IVF-SQ8 {lists} lists, 64 probes (default before)": lambda: ivf_sq8(vectors, 64, lists),
         f"IVF-SQ8 {lists} lists, 32 probes": lambda: ivf_sq8(vectors, 32, lists),
         "binary flat, top 1000 re-ranked (SQ8)": lambda: binary_rerank(vectors, 1000),
