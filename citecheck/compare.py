@@ -19,10 +19,11 @@ from citecheck.records import (
 )
 from citecheck.venues import Venue, VenueTable
 
-# Renderings of the same title differ only in case, accents, LaTeX and punctuation,
-# which records.title_key removes; any other difference ("Models" for "Model",
-# "towards" for "for", "Chain of-Thought" for "Chain-of-Thought") is a wrong title, so
-# "same" means the same key (HALLMARK dev: near-miss titles score 0.90-0.99 by edit ratio).
+# Renderings of the same title differ only in case, accents, LaTeX, punctuation, hyphens
+# and spaces, which records.title_key removes (so HALLMARK's "Chain of-Thought" for
+# "Chain-of-Thought" is the same title); any other difference ("Models" for "Model",
+# "towards" for "for") is a wrong title, so "same" means the same key (HALLMARK dev:
+# near-miss titles score 0.90-0.99 by edit ratio).
 SAME_TITLE = 1.0
 # Below this a title is another paper, not a garbled rendering of this one.
 NEAR_TITLE = 0.80

@@ -150,7 +150,7 @@ def test_real_minilm_index_opens_with_its_own_encoder(index_dir: Path) -> None:
                                                           index.manifest.count)
 
 
-def test_index_above_the_exact_limit_uses_binary_codes_and_still_finds_records(
+def test_index_above_the_exact_limit_uses_quantised_codes_and_still_finds_records(
         tmp_path: Path, static: object, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("citecheck.index.vectors.EXACT_SEARCH_LIMIT", 100)
     source = write_source(tmp_path / "a.jsonl", hallmark_lines(0, 300))
@@ -158,7 +158,7 @@ def test_index_above_the_exact_limit_uses_binary_codes_and_still_finds_records(
     index = Index.open(tmp_path / "idx")
     titles = [index.store.get([rid])[rid].title for rid in (5, 150, 290)]
     hits = index.vectors.search(index.encoder.encode_batch(titles), 1)
-    assert manifest.vector_index == "binary-sq8"
+    assert manifest.vector_index == "pq-sq8"
     assert [row[0][0] for row in hits] == [5, 150, 290]
     # Scores are cosines (as from exact search), not the L2 distances the codes rank by.
     records = index.store.get([5, 150, 290])

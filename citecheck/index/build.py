@@ -29,8 +29,8 @@ from citecheck.index.swap import (
 from citecheck.index.vectors import (
     VECTORS_FILE,
     Vectors,
-    new_binary_index,
     new_flat_index,
+    new_large_index,
     training_sample,
     vector_kind,
 )
@@ -95,7 +95,7 @@ def vectors_from_spool(spool: EmbeddingSpool) -> Vectors:
         step = training_sample(count)
         sample = np.concatenate([chunk[(-start) % step::step] for start, (chunk, _) in zip(
             range(0, count, SPOOL_CHUNK), spool.chunks(), strict=False)])
-        vectors = Vectors(new_binary_index(sample))
+        vectors = Vectors(new_large_index(sample))
     for chunk, rids in spool.chunks():
         vectors.add(chunk, rids)
     return vectors

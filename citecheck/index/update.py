@@ -27,7 +27,7 @@ from citecheck.index.swap import sibling, swap_into_place, write_errors, writer_
 from citecheck.index.vectors import (
     VECTORS_FILE,
     Vectors,
-    new_binary_index,
+    new_large_index,
     training_sample,
     vector_kind,
 )
@@ -94,11 +94,11 @@ def _load_vectors(staging: Path, directory: Path) -> Vectors:
 
 
 def _grow_if_needed(vectors: Vectors) -> Vectors:
-    """Move a flat index that outgrew exact search into binary codes, reusing its vectors."""
+    """Move a flat index that outgrew exact search into the large kind, reusing its vectors."""
     if vectors.kind != "flat" or vector_kind(vectors.count) == "flat":
         return vectors
     stored, rids = vectors.all_vectors()
-    grown = Vectors(new_binary_index(stored[::training_sample(len(rids))]))
+    grown = Vectors(new_large_index(stored[::training_sample(len(rids))]))
     grown.add(stored, rids)
     return grown
 
