@@ -256,14 +256,14 @@ def test_manifest_and_files_stay_consistent_after_add_and_remove(
         assert manifest["files"][name]["size"] == (index / name).stat().st_size
 
 
-def test_flat_index_that_outgrows_exact_search_becomes_binary_without_reembedding(
+def test_flat_index_that_outgrows_exact_search_becomes_quantised_without_reembedding(
         index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("citecheck.index.vectors.EXACT_SEARCH_LIMIT", 120)
     encoder = CountingEncoder()
     summary = add_to_index(index, [write_source(tmp_path / "b.jsonl", hallmark_lines(100, 200))],
                            encoder=encoder)
     opened = Index.open(index)
-    assert (summary.manifest.vector_index, len(encoder.texts)) == ("binary-sq8", 100)
+    assert (summary.manifest.vector_index, len(encoder.texts)) == ("pq-sq8", 100)
     title = opened.store.get([10])[10].title
     assert opened.vectors.search(opened.encoder.encode_batch([title]), 1)[0][0][0] == 10
 
@@ -277,7 +277,7 @@ def test_remove_from_a_binary_index_rebuilds_it_without_the_record(
     record = Index.open(directory).store.get([150])[150]
     remove_from_index(directory, [record.id])
     opened = Index.open(directory)
-    assert (opened.manifest.vector_index, opened.vectors.count) == ("binary-sq8", 299)
+    assert (opened.manifest.vector_index, opened.vectors.count) == ("pq-sq8", 299)
     titles = [record.title, opened.store.get([5])[5].title]
     nearest = [row[0][0] for row in opened.vectors.search(opened.encoder.encode_batch(titles), 1)]
     assert nearest[0] != 150 and nearest[1] == 5
