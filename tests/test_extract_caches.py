@@ -36,3 +36,11 @@ def test_parse_is_the_same_when_repeated() -> None:
     again = parse_reference(REFERENCE)
     assert "Someone Else" not in again.authors
     assert again.full_dict() == parse_reference(REFERENCE).full_dict()
+
+
+def test_token_caches_hold_no_mutable_values() -> None:
+    from citecheck.extract.names import _core_and_punct, _token_kinds
+
+    assert _core_and_punct("Smith,") == ("Smith", ",") and _core_and_punct("W.E.") == ("W.E.", "")
+    assert isinstance(_core_and_punct("Smith,"), tuple)
+    assert isinstance(_token_kinds("Smith", ","), tuple)

@@ -15,6 +15,7 @@ from citecheck.extract.identifiers import (
     PMID_PATTERN,
     URL_PATTERN,
     clean_doi,
+    may_hold,
 )
 from citecheck.extract.names import AuthorList, author_readings, dehyphenate, scan_authors
 from citecheck.extract.types import CitedFields
@@ -51,7 +52,9 @@ BARE_NUMBER = re.compile(r"^\d{1,3}\s(?=[A-Z])")
 PLACEHOLDER_AUTHOR = re.compile(r"^(?:[—–\-_]{2,}\s?[.,]?\s?)")
 # A parenthesised publisher/date block ends an unquoted title: "Title (Penguin, 1967)."
 TITLE_TAIL = re.compile(r",?\s\((?=[^()]{0,80}\b(?:1[6-9]|20)\d\d\b)|,\s(?=(?:in|In)[:\s])")
-YEAR = re.compile(r"(?<![\d/.\-])((?:1[6-9]|20)\d\d)(?![\d/])[a-z]?")
+# Not after a digit, "/", "." or "-" ("1/2020", "3.2017"). The test of the character before
+# the year comes after its first two digits, so that a search skips on to a "1" or "2".
+YEAR = re.compile(r"((?:1[6-9]|20)(?<![\d/.\-]..)\d\d)(?![\d/])[a-z]?")
 # The date slot of author-date styles: "(2021).", "(1995b).", "2015.", "(April 1, 1968)",
 # "(2021, May 3)", "(n.d.)".
 DATE_SLOT = re.compile(
@@ -116,29 +119,30 @@ _STOP_BLANK = re.compile(r"[.?!]\s")
 
 def _take_identifiers(text: str, fields: CitedFields) -> str:
     """Record DOI, arXiv id, URL, ISBN and PMID in ``fields``; return the text without them."""
-    for match in ARXIV_PATTERN.finditer(text):
+    for match in ARXIV_PATTERN.finditer(text) if may_hold(ARXIV_PATTERN, text) else ():
         fields.arxiv = fields.arxiv or normalize_arxiv(match.group(1))
-    doi_match = DOI_PATTERN.search(text)
+    doi_match = DOI_PATTERN.search(text) if may_hold(DOI_PATTERN, text) else None
     if doi_match:
         fields.doi = normalize_doi(clean_doi(doi_match.group(1)))
         if fields.doi and "arxiv" in fields.doi:
             fields.arxiv = fields.arxiv or normalize_arxiv(fields.doi)
-    url_match = URL_PATTERN.search(text)
+    url_match = URL_PATTERN.search(text) if may_hold(URL_PATTERN, text) else None
     if url_match:
         fields.url = url_match.group(0).rstrip(".,;)>")
         if "arxiv.org" in fields.url:
             fields.arxiv = fields.arxiv or normalize_arxiv(fields.url)
-    isbn_match = ISBN_PATTERN.search(text)
+    isbn_match = ISBN_PATTERN.search(text) if may_hold(ISBN_PATTERN, text) else None
     if isbn_match:
         fields.isbn = _ISBN_SEPARATORS.sub("", isbn_match.group(1))
-    pmid_match = PMID_PATTERN.search(text)
+    pmid_match = PMID_PATTERN.search(text) if may_hold(PMID_PATTERN, text) else None
     if pmid_match:
         fields.pmid = pmid_match.group(2).upper()
     # Markdown links keep their text; a leading one is the title: "[Title](https://...)".
     text = _LEADING_LINK.sub(r"“\1”", text)
     body = _LINK.sub(r"\1", text)
     for pattern in (URL_PATTERN, DOI_PATTERN, ARXIV_PATTERN, ISBN_PATTERN, PMID_PATTERN):
-        body = pattern.sub(" ", body)
+        if may_hold(pattern, body):
+            body = pattern.sub(" ", body)
     body = _TAG.sub(" ", body)
     # The site or database a work was retrieved from is no venue: "Retrieved from netLibrary: URL".
     body = _RETRIEVED_FROM.sub(" ", body)
@@ -190,7 +194,9 @@ def quoted_at(text: str, pos: int) -> tuple[str, int] | None:
 
 def _clean_title(title: str) -> str | None:
     title = _EMPHASIS_SIGNS.sub("", title) if "*" in title or "__" in title else title
-    title = TITLE_NOTE.sub("", title.rstrip(" .,"))
+    title = title.rstrip(" .,")
+    if title.endswith((")", "]")):  # a note ends so (titles are parts of one line)
+        title = TITLE_NOTE.sub("", title)
     title = title.strip(" \t,;:.-—–\"“”«»'‘’")
     if title.endswith(("?", "!")):
         return title

@@ -101,18 +101,22 @@ class _Token:
     stops: bool = field(init=False)
     """The token ends with a period, colon or bracket: a list of names ends here."""
     separates: bool = field(init=False)
+    breaks: bool = field(init=False)
+    """The token cannot continue a name ("and", a date, a quote); see ``_ends_name``."""
 
     def __post_init__(self) -> None:
         (self.is_initials, self.is_bare_initials, self.is_word, self.is_short_name,
-         self.is_particle, self.stops, self.separates) = _token_kinds(self.core, self.punct)
+         self.is_particle, self.stops, self.separates, self.breaks) = _token_kinds(self.core,
+                                                                                   self.punct)
 
 
 @lru_cache(maxsize=65536)
-def _token_kinds(core: str, punct: str) -> tuple[bool, bool, bool, bool, bool, bool, bool]:
+def _token_kinds(core: str, punct: str) -> tuple[bool, bool, bool, bool, bool, bool, bool, bool]:
     """The kinds of _Token, in the order of its fields."""
     return (bool(_INITIALS_DOTTED.fullmatch(core)), bool(_INITIALS_BARE.fullmatch(core)),
             _is_word(core), _is_short_name(core), _is_particle(core, punct),
-            "." in punct or ":" in punct, "," in punct or ";" in punct)
+            "." in punct or ":" in punct, "," in punct or ";" in punct,
+            core in AND_WORDS or bool(_NAME_BREAK.match(core)))
 
 
 def _is_word(core: str) -> bool:
@@ -137,17 +141,19 @@ def _is_particle(core: str, punct: str) -> bool:
 
 
 def _tokens(text: str) -> list[_Token]:
-    tokens = []
-    for match in _TOKEN.finditer(text):
-        raw = match.group(0)
-        stripped = raw.rstrip(_TRAILING)
-        if stripped in ABBREVIATED_PARTICLES:
-            # "v." in "M. v. d. Schaar" continues the name like "van"; its dot ends nothing.
-            tokens.append(_Token(stripped, raw[len(stripped):], match.end()))
-            continue
-        core = stripped if _INITIALS_DOTTED.fullmatch(stripped) else stripped.rstrip(".")
-        tokens.append(_Token(core, raw[len(core):], match.end()))
-    return tokens
+    return [_Token(*_core_and_punct(match.group(0)), match.end())
+            for match in _TOKEN.finditer(text)]
+
+
+@lru_cache(maxsize=65536)
+def _core_and_punct(raw: str) -> tuple[str, str]:
+    """A token's text and its trailing punctuation; cached, as words repeat."""
+    stripped = raw.rstrip(_TRAILING)
+    if stripped in ABBREVIATED_PARTICLES:
+        # "v." in "M. v. d. Schaar" continues the name like "van"; its dot ends nothing.
+        return stripped, raw[len(stripped):]
+    core = stripped if _INITIALS_DOTTED.fullmatch(stripped) else stripped.rstrip(".")
+    return core, raw[len(core):]
 
 
 @dataclass(slots=True)
@@ -358,7 +364,7 @@ def _ends_name(tokens: list[_Token], j: int) -> bool:
             and not tokens[j - 1].punct and tokens[j + 1].is_word \
             and (tokens[j + 1].punct or _ends_name(tokens, j + 2)):
         return False  # a Spanish double family name: "Blaise Agüera y Arcas"
-    return core in AND_WORDS or bool(_NAME_BREAK.match(core))
+    return tokens[j].breaks
 
 
 def _is_et_al(tokens: list[_Token], i: int) -> int:
