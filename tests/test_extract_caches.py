@@ -38,9 +38,15 @@ def test_parse_is_the_same_when_repeated() -> None:
     assert again.full_dict() == parse_reference(REFERENCE).full_dict()
 
 
-def test_token_caches_hold_no_mutable_values() -> None:
-    from citecheck.extract.names import _core_and_punct, _token_kinds
+def test_shared_tokens_cannot_be_changed() -> None:
+    import dataclasses
 
-    assert _core_and_punct("Smith,") == ("Smith", ",") and _core_and_punct("W.E.") == ("W.E.", "")
-    assert isinstance(_core_and_punct("Smith,"), tuple)
-    assert isinstance(_token_kinds("Smith", ","), tuple)
+    import pytest
+
+    from citecheck.extract.names import _token
+
+    token = _token("Smith,")
+    assert (token.core, token.punct, token.is_word, token.separates) == ("Smith", ",", True, True)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        token.core = "Jones"  # type: ignore[misc]
+    assert _token("W.E.").core == "W.E." and _token("W.E.").is_initials

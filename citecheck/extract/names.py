@@ -79,51 +79,44 @@ _BROKEN_WORD = re.compile(r"(?<=[a-z])- (?=[a-z])")
 _BROKEN_COMPOUND = re.compile(r"(?<=[A-Za-z])- (?=[A-Z])")
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Token:
     """One whitespace-delimited token with its trailing punctuation split off.
 
     What the token is (initials, a name word, a particle, ...) depends on its text alone and
-    is worked out once, when it is made: a scan asks it of the same tokens many times (each
-    reading, each way a name may start), and the answers are cached by text, as words repeat.
+    is worked out once, when it is made (``_make_token``): a scan asks it of the same tokens
+    many times (each reading, each way a name may start). Tokens are shared, cached by their
+    text (``_token``), as words repeat; where a token ends is kept apart, in ``_tokens``.
     """
 
     core: str
     punct: str
-    end: int
-    is_initials: bool = field(init=False)
-    is_bare_initials: bool = field(init=False)
-    is_word: bool = field(init=False)
+    is_initials: bool
+    is_bare_initials: bool
+    is_word: bool
     """A capitalised name word ("Vaswani", "O'Neil", "Martin-Facklam", "DULONG")."""
-    is_short_name: bool = field(init=False)
+    is_short_name: bool
     """A short capitalised word that is also an English word ("An", "You", "Ed", "Do")."""
-    is_particle: bool = field(init=False)
-    stops: bool = field(init=False)
+    is_particle: bool
+    stops: bool
     """The token ends with a period, colon or bracket: a list of names ends here."""
-    separates: bool = field(init=False)
-    breaks: bool = field(init=False)
+    separates: bool
+    breaks: bool
     """The token cannot continue a name ("and", a date, a quote); see ``_ends_name``."""
 
-    def __post_init__(self) -> None:
-        (self.is_initials, self.is_bare_initials, self.is_word, self.is_short_name,
-         self.is_particle, self.stops, self.separates, self.breaks) = _token_kinds(self.core,
-                                                                                   self.punct)
 
-
-@lru_cache(maxsize=65536)
-def _token_kinds(core: str, punct: str) -> tuple[bool, bool, bool, bool, bool, bool, bool, bool]:
-    """The kinds of _Token, in the order of its fields."""
-    return (bool(_INITIALS_DOTTED.fullmatch(core)), bool(_INITIALS_BARE.fullmatch(core)),
-            _is_word(core), _is_short_name(core), _is_particle(core, punct),
-            "." in punct or ":" in punct, "," in punct or ";" in punct,
-            core in AND_WORDS or bool(_NAME_BREAK.match(core)))
+def _make_token(core: str, punct: str) -> _Token:
+    return _Token(core, punct, bool(_INITIALS_DOTTED.fullmatch(core)),
+                  bool(_INITIALS_BARE.fullmatch(core)), _is_word(core), _is_short_name(core),
+                  _is_particle(core, punct), "." in punct or ":" in punct,
+                  "," in punct or ";" in punct, core in AND_WORDS or bool(_NAME_BREAK.match(core)))
 
 
 def _is_word(core: str) -> bool:
     if core[:2] in ("d'", "d’", "l'", "l’") and core[2:3].isupper():
         return len(core) >= 4  # "d'Amore", "l'Huillier"
     return (len(core) >= 2 and core[0].isupper() and core.lower() not in NOT_NAMES
-            and all(ch.isalpha() or ch in "'’-´`¨" for ch in core)
+            and (core.isalpha() or all(ch.isalpha() or ch in "'’-´`¨" for ch in core))
             and not (core.isupper() and len(core) <= 3))
 
 
@@ -140,20 +133,20 @@ def _is_particle(core: str, punct: str) -> bool:
     return core[0].islower() or core.lower() in CAPITALISED_PARTICLES
 
 
-def _tokens(text: str) -> list[_Token]:
-    return [_Token(*_core_and_punct(match.group(0)), match.end())
-            for match in _TOKEN.finditer(text)]
+def _tokens(text: str) -> tuple[list[_Token], list[int]]:
+    """The tokens of ``text`` and the offset where each ends."""
+    matches = list(_TOKEN.finditer(text))
+    return [_token(match.group(0)) for match in matches], [match.end() for match in matches]
 
 
 @lru_cache(maxsize=65536)
-def _core_and_punct(raw: str) -> tuple[str, str]:
-    """A token's text and its trailing punctuation; cached, as words repeat."""
+def _token(raw: str) -> _Token:
     stripped = raw.rstrip(_TRAILING)
     if stripped in ABBREVIATED_PARTICLES:
         # "v." in "M. v. d. Schaar" continues the name like "van"; its dot ends nothing.
-        return stripped, raw[len(stripped):]
+        return _make_token(stripped, raw[len(stripped):])
     core = stripped if _INITIALS_DOTTED.fullmatch(stripped) else stripped.rstrip(".")
-    return core, raw[len(core):]
+    return _make_token(core, raw[len(core):])
 
 
 @dataclass(slots=True)
@@ -289,7 +282,7 @@ def _given_first(tokens: list[_Token], i: int, in_list: bool = False,
     if short_family and len(parts) >= 2 and parts[0].is_word and _TWO_LETTER.fullmatch(parts[-1].core):
         # In a given-first list "Chandan Singh, Bin Yu." ends with the family name "Yu", not
         # with an abbreviated given name ("Yu." for "Yuri").
-        parts[-1] = _Token(parts[-1].core.rstrip("."), "." + parts[-1].punct, parts[-1].end)
+        parts[-1] = _make_token(parts[-1].core.rstrip("."), "." + parts[-1].punct)
     last_is_name = parts[-1].is_word or ((in_list or len(parts) >= 2) and parts[-1].is_short_name
                                          and (parts[0].is_word or parts[0].is_initials)
                                          ) if parts else False
@@ -401,16 +394,16 @@ class _Scanner:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.windows: dict[int, list[_Token]] = {}
+        self.windows: dict[int, tuple[list[_Token], list[int]]] = {}
         self.scans: dict[tuple[int, bool], AuthorList] = {}
 
     def _scan_window(self, size: int, given_first: bool | None) -> AuthorList:
         if size not in self.windows:
             self.windows[size] = _tokens(self.text[:size])
-        tokens = self.windows[size]
+        tokens, ends = self.windows[size]
         if given_first is not None:
             if (size, given_first) not in self.scans:
-                self.scans[size, given_first] = _scan_from(tokens, given_first=given_first)
+                self.scans[size, given_first] = _scan_from(tokens, ends, given_first=given_first)
             return self.scans[size, given_first]
         # "Chuan Guo, J. Zico Kolter, and Eric Wong" also reads as "Guo, J." and then stops;
         # when reading the first name given-first yields a longer list, that reading wins.
@@ -480,8 +473,9 @@ def _pieces(text: str) -> AuthorList | None:
     names = []
     for piece in _NAME_SEPARATOR.split(match.group(1)):
         piece = piece.strip().rstrip(".") if not _FINAL_INITIAL.search(piece) else piece
-        if not piece or any(word.lower() in PIECE_STOPS for word in piece.split()
-                            if not _INITIALS_BARE.fullmatch(word.rstrip("."))):
+        if not piece or any(word.lower() in PIECE_STOPS
+                            and not _INITIALS_BARE.fullmatch(word.rstrip("."))
+                            for word in piece.split()):
             return None
         vancouver = _TRAILING_INITIALS.match(piece)
         if vancouver and not vancouver.group(1).isupper():
@@ -527,7 +521,7 @@ def name_source(tokens: list[_Token], start: int, end: int) -> str:
     return " ".join(t.core + t.punct for t in tokens[start:end])
 
 
-def _scan_from(tokens: list[_Token], given_first: bool) -> AuthorList:
+def _scan_from(tokens: list[_Token], ends: list[int], given_first: bool) -> AuthorList:
     found = AuthorList()
     # Lists keep one style: once names start with initials, a run of capitalised words
     # without initials is the title ("... and R. R. Henry, Integrating Register Allocation").
@@ -538,7 +532,7 @@ def _scan_from(tokens: list[_Token], given_first: bool) -> AuthorList:
         skip = _is_et_al(tokens, i)
         if skip and found.names:
             found.et_al = True
-            found.end = tokens[i + skip - 1].end
+            found.end = ends[i + skip - 1]
             return found
         start = i
         in_list = bool(found.names)
@@ -573,7 +567,7 @@ def _scan_from(tokens: list[_Token], given_first: bool) -> AuthorList:
         if i < len(tokens) and ROLE.fullmatch(tokens[i].core + tokens[i].punct):
             i += 1  # "Heyman, D. (Producers), & Yates, D. (Director)."
         last = tokens[i - 1]
-        found.end = last.end
+        found.end = ends[i - 1]
         if i >= len(tokens):
             return found
         if _is_et_al(tokens, i):
