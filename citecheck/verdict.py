@@ -187,6 +187,17 @@ def _fields_for(citation: Citation, record: Record, venues: VenueTable) -> Compa
                                            -len(c.mismatches), c.authors.overlap))
 
 
+def _names_the_work(comparison: Comparison, *, near_titles: bool = True) -> bool:
+    """The compared record is the cited work: the same title, or an extended one (or, with
+    ``near_titles``, a near one) by the same authors or with the cited identifier."""
+    if comparison.title_similarity >= SAME_TITLE:
+        return True
+    near = (near_titles and comparison.title_similarity >= NEAR_TITLE) or title_extends(
+        comparison.cited.title, comparison.record.title)
+    return near and (comparison.authors.overlap >= NEAR_TITLE_AUTHOR_OVERLAP
+                     or comparison.identifier_match)
+
+
 def _closeness(comparison: Comparison, fields: CitedFields) -> float:
     """Rank candidates: title first, then authors, then identifiers."""
     title = comparison.title_similarity if fields.title else 0.0
@@ -238,13 +249,15 @@ def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
                     key=lambda pair: pair[0], reverse=True)
     suggestions = _suggestions(ranked)
     best = ranked[0][1] if ranked else None
+    if best is not None and fields.title and not _names_the_work(best):
+        # A record whose whole title the citation carries outranks one it merely resembles:
+        # a title misread with the affiliations before it ("Massachusetts Institute of
+        # Technology (MIT), ... Reconciling Elastic and Equilibrium Methods ...") can be
+        # closer to another paper's title ("MT at the Massachusetts Institute of Technology").
+        best = next((c for _, c in ranked if _names_the_work(c, near_titles=False)), best)
 
     if best is not None and fields.title:
-        same = best.title_similarity >= SAME_TITLE
-        near = ((best.title_similarity >= NEAR_TITLE
-                 or title_extends(best.cited.title, best.record.title))
-                and (best.authors.overlap >= NEAR_TITLE_AUTHOR_OVERLAP or best.identifier_match))
-        if same or near:
+        if _names_the_work(best):
             return _found(citation, best, problems, suggestions, venues, coverage, versions)
     elif best is not None and best.identifier_match:
         return _found(citation, best, problems, suggestions, venues, coverage, versions)

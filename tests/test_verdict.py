@@ -159,3 +159,30 @@ def test_today_is_injectable_for_the_future_year_rule(index_dir: Path, entry: di
     result = past.verify_reference(bibtex(entry))
     assert any(m.expected.startswith("a year not after 2020") for m in result.mismatches)
     json.dumps(result.to_dict())  # results are JSON-serialisable
+
+
+def test_a_record_whose_whole_title_is_cited_outranks_one_the_misread_title_resembles(
+        tmp_path: Path) -> None:
+    # Two real records (SIGGRAPH 2016 and ACL Anthology). The SIGGRAPH record lists
+    # affiliations as authors, so its rendering puts them before the title; the title read
+    # from it ("Massachusetts Institute of Technology (MIT), ... Reconciling ...") is closer
+    # to the ACL title than to its own, which it carries whole.
+    records = [
+        {"id": "siggraph2016:shin", "title": "Reconciling Elastic and Equilibrium Methods for "
+         "Static Analysis", "authors": ["Hijung Shin", "Massachusetts Institute of Technology "
+                                        "(MIT)", "Massachusetts Institute of Technology",
+                                        "University of Texas at Austin"],
+         "year": 2016, "venue": "SIGGRAPH 2016"},
+        {"id": "acl:1960.earlymt-nsmt.13", "title": "MT at the Massachusetts Institute of "
+         "Technology", "authors": ["Victor H. Yngve"], "year": 1960,
+         "venue": "Proceedings of the National Symposium on Machine Translation"},
+    ]
+    source = tmp_path / "records.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    build_index(tmp_path / "idx", [SourceSpec(source, "jsonl")], get_encoder("static"))
+    with Verifier.open(tmp_path / "idx") as verifier:
+        result = verifier.verify_reference(
+            "Hijung Shin, Massachusetts Institute of Technology (MIT), Massachusetts Institute "
+            "of Technology, and University of Texas at Austin. Reconciling Elastic and "
+            "Equilibrium Methods for Static Analysis. In SIGGRAPH 2016.")
+    assert result.record is not None and result.record.id == "siggraph2016:shin"
