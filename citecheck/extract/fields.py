@@ -15,6 +15,8 @@ from citecheck.extract.identifiers import (
     PMID_PATTERN,
     URL_PATTERN,
     clean_doi,
+    find_all,
+    find_first,
     may_hold,
 )
 from citecheck.extract.names import AuthorList, author_readings, dehyphenate, scan_authors
@@ -119,22 +121,22 @@ _STOP_BLANK = re.compile(r"[.?!]\s")
 
 def _take_identifiers(text: str, fields: CitedFields) -> str:
     """Record DOI, arXiv id, URL, ISBN and PMID in ``fields``; return the text without them."""
-    for match in ARXIV_PATTERN.finditer(text) if may_hold(ARXIV_PATTERN, text) else ():
+    for match in find_all(ARXIV_PATTERN, text):
         fields.arxiv = fields.arxiv or normalize_arxiv(match.group(1))
-    doi_match = DOI_PATTERN.search(text) if may_hold(DOI_PATTERN, text) else None
+    doi_match = find_first(DOI_PATTERN, text)
     if doi_match:
         fields.doi = normalize_doi(clean_doi(doi_match.group(1)))
         if fields.doi and "arxiv" in fields.doi:
             fields.arxiv = fields.arxiv or normalize_arxiv(fields.doi)
-    url_match = URL_PATTERN.search(text) if may_hold(URL_PATTERN, text) else None
+    url_match = find_first(URL_PATTERN, text)
     if url_match:
         fields.url = url_match.group(0).rstrip(".,;)>")
         if "arxiv.org" in fields.url:
             fields.arxiv = fields.arxiv or normalize_arxiv(fields.url)
-    isbn_match = ISBN_PATTERN.search(text) if may_hold(ISBN_PATTERN, text) else None
+    isbn_match = find_first(ISBN_PATTERN, text)
     if isbn_match:
         fields.isbn = _ISBN_SEPARATORS.sub("", isbn_match.group(1))
-    pmid_match = PMID_PATTERN.search(text) if may_hold(PMID_PATTERN, text) else None
+    pmid_match = find_first(PMID_PATTERN, text)
     if pmid_match:
         fields.pmid = pmid_match.group(2).upper()
     # Markdown links keep their text; a leading one is the title: "[Title](https://...)".

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from citecheck.extract.types import Citation, CitedFields
 from citecheck.records import normalize_arxiv, normalize_doi
@@ -52,6 +53,16 @@ def may_hold(pattern: re.Pattern[str], text: str) -> bool:
     return _HINTS[pattern].search(text) is not None
 
 
+def find_all(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, without the scan when ``text`` cannot hold a match."""
+    return pattern.finditer(text) if may_hold(pattern, text) else iter(())
+
+
+def find_first(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """``pattern.search(text)``, without the scan when ``text`` cannot hold a match."""
+    return pattern.search(text) if may_hold(pattern, text) else None
+
+
 def clean_doi(raw: str) -> str:
     doi = raw.rstrip(TRAILING)
     # A closing parenthesis is part of some DOIs (10.1002/(SICI)...): keep it when balanced.
@@ -67,16 +78,16 @@ def find_identifiers(text: str) -> list[Citation]:
     def overlaps(start: int, end: int) -> bool:
         return any(start < e and s < end for s, e in taken)
 
-    for match in ARXIV_PATTERN.finditer(text) if may_hold(ARXIV_PATTERN, text) else ():
+    for match in find_all(ARXIV_PATTERN, text):
         arxiv = normalize_arxiv(match.group(1))
         found.append(Citation(match.group(0), match.span(), "arxiv", CitedFields(arxiv=arxiv)))
         taken.append(match.span())
-    for match in BARE_OLD_ARXIV.finditer(text) if may_hold(BARE_OLD_ARXIV, text) else ():
+    for match in find_all(BARE_OLD_ARXIV, text):
         if not overlaps(*match.span()):
             found.append(Citation(match.group(0), match.span(), "arxiv",
                                   CitedFields(arxiv=normalize_arxiv(match.group(1)))))
             taken.append(match.span())
-    for match in DOI_PATTERN.finditer(text) if may_hold(DOI_PATTERN, text) else ():
+    for match in find_all(DOI_PATTERN, text):
         raw = clean_doi(match.group(1))
         start = match.start()
         end = match.start(1) + len(raw)
@@ -87,13 +98,13 @@ def find_identifiers(text: str) -> list[Citation]:
         fields = CitedFields(doi=doi, arxiv=arxiv)
         found.append(Citation(text[start:end], (start, end), "doi", fields))
         taken.append((start, end))
-    for match in ISBN_PATTERN.finditer(text) if may_hold(ISBN_PATTERN, text) else ():
+    for match in find_all(ISBN_PATTERN, text):
         isbn = re.sub(r"[\- ]", "", match.group(1))
         found.append(Citation(match.group(0), match.span(), "isbn", CitedFields(isbn=isbn)))
-    for match in PMID_PATTERN.finditer(text) if may_hold(PMID_PATTERN, text) else ():
+    for match in find_all(PMID_PATTERN, text):
         found.append(Citation(match.group(0), match.span(), "pmid",
                               CitedFields(pmid=match.group(2).upper())))
-    for match in URL_PATTERN.finditer(text) if may_hold(URL_PATTERN, text) else ():
+    for match in find_all(URL_PATTERN, text):
         url = match.group(0).rstrip(TRAILING)
         start, end = match.start(), match.start() + len(url)
         if overlaps(start, end) or not any(host in url.lower() for host in SCHOLARLY_HOSTS):
