@@ -499,17 +499,23 @@ def serve(index_dir: Path | None, host: str, port: int, max_body_bytes: int | No
     return 0
 
 
-def _exit_interrupted() -> NoReturn:
-    """Exit 130 after an interrupt, whatever arrives meanwhile.
+def _exit_interrupted(*, process: bool = False) -> NoReturn:
+    """Exit 130 after an interrupt (the interrupt has unwound: cleanup has run).
 
-    A second SIGINT while the first unwinds would replace the SystemExit with another
-    KeyboardInterrupt, and Python then ends by killing itself with SIGINT (-2, seen once in
-    CI) instead of exiting 130: from here on SIGINT is ignored.
+    From here on SIGINT is ignored. With ``process`` (citecheck is the program, not a
+    caller's function) the process ends at once: CPython ends a process in which a
+    KeyboardInterrupt once escaped code it ran from a string (an ``exec`` in a lazy import
+    or a dataclass being made) by killing itself with SIGINT, whatever SystemExit says
+    (exit -2 instead of 130, seen twice in CI).
     """
     import signal
 
     _handle_signals(signal.SIG_IGN, signal.SIGINT)
     click.echo("citecheck: interrupted", err=True)
+    if process:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
     sys.exit(130)
 
 
@@ -540,7 +546,7 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except (click.exceptions.Abort, KeyboardInterrupt):
-        _exit_interrupted()
+        _exit_interrupted(process=argv is None)
     except CitecheckError as exc:
         click.echo(f"citecheck: error: {exc}", err=True)
         sys.exit(exc.exit_code)
