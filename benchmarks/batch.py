@@ -89,11 +89,16 @@ def distinct_references(count: int) -> list[str]:
 
 def answers(references: int, per_answer: int) -> list[str]:
     """Answers of ``per_answer`` numbered references each, ``references`` distinct in all."""
-    refs = distinct_references(references)
+    return reference_lists(distinct_references(references), per_answer,
+                           "These results build on prior work.\n\n")
+
+
+def reference_lists(refs: list[str], per_answer: int, preface: str = "") -> list[str]:
+    """``refs`` as answers: ``preface``, then a numbered list of ``per_answer`` of them."""
     texts = []
     for start in range(0, len(refs), per_answer):
         listed = "\n".join(f"{n}. {ref}" for n, ref in enumerate(refs[start:start + per_answer], 1))
-        texts.append(f"These results build on prior work.\n\nReferences\n\n{listed}\n")
+        texts.append(f"{preface}References\n\n{listed}\n")
     return texts
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import json
 import pstats
 import statistics
 import sys
@@ -66,21 +65,13 @@ def one_pass(texts: list[str], profile: bool = False) -> float:
 
 def batch_pass(texts: list[str], processes: int, per_answer: int = 5) -> float:
     """References/s of one `citecheck batch` run over ``texts``, ``processes`` workers."""
+    from batch import bench_batch, reference_lists
+
     from citecheck import Verifier
-    from citecheck.batch import run_batch
 
     with tempfile.TemporaryDirectory() as folder, Verifier.open() as verifier:
-        source, output = Path(folder) / "answers.jsonl", Path(folder) / "out.jsonl"
-        lines = []
-        for start in range(0, len(texts), per_answer):
-            listed = "\n".join(f"{n}. {text}" for n, text
-                               in enumerate(texts[start:start + per_answer], 1))
-            lines.append(json.dumps({"id": start, "text": f"References\n\n{listed}\n"}))
-        source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        started = time.perf_counter()
-        result = run_batch(verifier, source, output, workers=processes, processes=True)
-        elapsed = time.perf_counter() - started
-    assert result.written == len(lines), result
+        elapsed = bench_batch(verifier, reference_lists(texts, per_answer), processes,
+                              Path(folder), processes=True)
     return len(texts) / elapsed
 
 

@@ -181,10 +181,8 @@ class Vectors:
         keep = ~np.isin(stored_rids, np.asarray(rids, dtype=np.int64))
         empty = faiss.clone_index(self._inner)
         empty.reset()
-        rebuilt = _id_map(empty)
-        if keep.any():  # FAISS 1.15's fast-scan PQ crashes on adding no vectors
-            rebuilt.add_with_ids(stored[keep], stored_rids[keep])
-        self.index = rebuilt
+        self.index = _id_map(empty)
+        self.add(stored[keep], stored_rids[keep])
         return int((~keep).sum())
 
     def all_vectors(self) -> tuple[np.ndarray, np.ndarray]:
