@@ -178,10 +178,17 @@ def _fields_for(citation: Citation, record: Record, venues: VenueTable) -> Compa
     never held against the writer: a field is a mismatch only when no reading agrees. The
     readings were parsed once, at extraction; nothing is re-parsed per candidate.
     """
-    comparisons = [compare(reading, record, venues) for reading in all_readings(citation.fields)]
+    readings = all_readings(citation.fields)
+    similarities = [title_similarity(reading.title, record.title) for reading in readings]
+    closest = max(similarities)
     # The title boundary closest to the record's title comes first, and then the fewest
     # mismatches: a reading whose title swallows the venue ("... Algorithm. Mach. Learn")
-    # must not win by having no venue to disagree with.
+    # must not win by having no venue to disagree with. So a reading whose title is further
+    # from the record's cannot win, and is not compared field by field (half the verdict
+    # step's time for invented references, whose readings differ in their titles).
+    comparisons = [compare(reading, record, venues)
+                   for reading, similarity in zip(readings, similarities, strict=True)
+                   if similarity == closest]
     return max(comparisons, key=lambda c: (c.title_similarity >= SAME_TITLE,
                                            c.title_similarity >= NEAR_TITLE, c.title_similarity,
                                            -len(c.mismatches), c.authors.overlap))
