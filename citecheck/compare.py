@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from citecheck.extract.types import CitedFields
 from citecheck.records import (
@@ -31,6 +31,9 @@ NEAR_TITLE = 0.80
 MIN_EXTENDED_TITLE_WORDS = 4
 # Family names that differ only by transliteration or a typo ("Schölkopf"/"Scholkopf").
 SAME_NAME = 88
+# Author lists longer than this are searched through an index of their names' parts (see
+# _LongList) rather than name by name.
+MANY_AUTHORS = 64
 # Preprints are often cited with the year of the arXiv version, before publication.
 PREPRINT_YEAR_LAG = 2
 
@@ -246,27 +249,96 @@ def compare_authors(cited: list[str], expected: list[str]) -> AuthorAgreement:
     return _compare_author_lists(tuple(cited), tuple(expected))
 
 
+@lru_cache(maxsize=8192)
+def _people(names: tuple[str, ...]) -> tuple[NameParts, ...]:
+    """An author list's distinct people, normalised; a record meets many citations."""
+    return tuple(name_parts(n) for n in _distinct_names(names))
+
+
+class _LongList:
+    """Where in a long author list a cited name may match, by the parts that some rule of
+    ``_same_person`` needs equal (or, for family names, close).
+
+    Scanning all of a collaboration's names ("Gemini 2.5": 3,303 of them) with every rule
+    cost ~16 ms for each cited name that matched none; the positions found here are a
+    superset of the matching ones, each then checked by the rules themselves.
+    """
+
+    def __init__(self, people: tuple[NameParts, ...]) -> None:
+        self.families = [p.family for p in people]
+        self.by_family: dict[str, list[int]] = {}
+        self.by_key: dict[tuple[str, str], list[int]] = {}
+        self.one_letter_families: list[int] = []
+        for position, person in enumerate(people):
+            self.by_family.setdefault(person.family, []).append(position)
+            # A key listed twice gives a position twice: positions() makes them a set.
+            keys = [("family", person.family.replace(" ", ""))]
+            if person.core:
+                keys += [("core first", person.core[0]), ("core last", person.core[-1])]
+            if person.words:
+                keys += [("first word", person.words[0]), ("initial", person.words[0][0])]
+            for key in keys:
+                self.by_key.setdefault(key, []).append(position)
+            if len(person.family) == 1:
+                self.one_letter_families.append(position)
+
+    def positions(self, name: NameParts) -> list[int] | None:
+        """Positions where ``name`` may match, in list order; None: every position may."""
+        # Which rule needs which key: _same_family equal or close family names, or a shared
+        # first or last core word; _same_person_reordered and _initialed_with_one_more_part
+        # the same first letter; _swapped_order and _family_only_matches_either_end the cited
+        # family name as the first word; _single_letter_family a one-letter family name.
+        if len(name.family) == 1:
+            return None
+        keys = [("family", name.family.replace(" ", ""))]
+        if name.core:
+            keys += [("core first", name.core[0]), ("core last", name.core[-1])]
+        if name.words:
+            keys.append(("initial", name.words[0][0]))
+        keys.append(("first word", name.family))
+        found = {p for key in keys for p in self.by_key.get(key, ())}
+        found.update(self.one_letter_families)
+        if name.family:
+            found.update(index for _, _, index in process.extract(
+                name.family, self.families, scorer=fuzz.ratio, score_cutoff=SAME_NAME,
+                limit=None))
+        return sorted(found)
+
+
+@lru_cache(maxsize=1024)
+def _long_list(expected: tuple[str, ...]) -> _LongList:
+    return _LongList(_people(expected))
+
+
 # A citation's readings often share their author list, and candidates share records, so
 # about half the comparisons of a batch repeat one already made (benchmarks/throughput.py).
 @lru_cache(maxsize=65536)
 def _compare_author_lists(cited: tuple[str, ...], expected: tuple[str, ...]) -> AuthorAgreement:
     # A name listed twice (in a record, or copied from one into a citation) is one author.
-    cited_names = [name_parts(n) for n in _distinct_names(cited)]
-    expected_names = [name_parts(n) for n in _distinct_names(expected)]
-    unused = list(expected_names)
+    cited_names = _people(cited)
+    expected_names = _people(expected)
+    long_list = _long_list(expected) if len(expected_names) > MANY_AUTHORS else None
+    taken: set[int] = set()  # positions in expected_names matched to a cited name
     unmatched = []
     # Exact family names first, so a fuzzy match cannot take a name another author owns.
     for name in cited_names:
-        exact = next((c for c in unused if c.family == name.family), None)
+        same_family = (long_list.by_family.get(name.family, []) if long_list is not None else
+                       (p for p, person in enumerate(expected_names)
+                        if person.family == name.family))
+        exact = next((p for p in same_family if p not in taken), None)
         if exact is None:
             unmatched.append(name)
         else:
-            unused.remove(exact)
+            taken.add(exact)
     matched = len(cited_names) - len(unmatched)
     for name in unmatched:
-        fuzzy = next((c for c in unused if _same_person(name, c)), None)
+        positions = long_list.positions(name) if long_list is not None else None
+        if positions is None:
+            positions = range(len(expected_names))
+        fuzzy = next((p for p in positions
+                      if p not in taken and _same_person(name, expected_names[p])), None)
         if fuzzy is not None:
-            unused.remove(fuzzy)
+            taken.add(fuzzy)
             matched += 1
     first = bool(cited_names and expected_names
                  and _same_person(cited_names[0], expected_names[0]))

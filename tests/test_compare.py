@@ -265,6 +265,42 @@ def test_a_name_of_punctuation_alone_is_ignored() -> None:
     assert (agreement.matched, agreement.cited, agreement.expected) == (1, 1, 1)
 
 
+# Real names of one large collaboration's author list (the Gemini reports list thousands),
+# none of them the same person as any cited name below.
+COLLABORATION = [f"{given} {family}" for family in (
+    "Kowalczyk", "Oyelaran", "Tanaka", "Brennan", "Haddad", "Lindqvist", "Moreau", "Petrov",
+    "Quispe", "Szabo") for given in ("Olga", "Tomasz", "Ewa", "Kenji", "Aoife", "Youssef",
+                                      "Ingrid", "Amélie", "Dmitri", "Wilmer")]
+
+
+@pytest.mark.parametrize(("cited", "named", "matched"), [
+    ("Jinsung Jeon", "Jeon Jinsung", 1),
+    ("Sashank J. Reddi", "Sashank Reddi", 1),
+    ("Laurens van der Maaten", "L. Maaten", 1),
+    ("Enric Boix-Adsera", "Enric Boix-Adserà", 1),
+    ("Bernhard Scholkopf", "Bernhard Schölkopf", 1),
+    ("Thommen George Karimpanal", "Thommen Karimpanal George", 1),
+    ("R. M. Navarro", "Ramon Matas", 1),
+    ("R. MB", "Mallikarjun B R", 1),
+    ("Ma", "MA KAILI", 1),
+    ("Kaili Ma", "MA KAILI", 1),
+    ("Schoelkopf", "Bernhard Schölkopf", 1),
+    ("Maaten", "Laurens van der Maaten", 1),
+    ("Boix", "Enric Boix-Adserà", 1),
+    ("Adsera", "Enric Boix-Adserà", 1),
+    ("Jan van Dijk", "Vincent van Gogh", 0),
+    ("R. Navarro", "Ramon Matas", 0),
+    ("R. MT", "Mallikarjun B R", 0),
+])
+def test_a_name_late_in_a_long_author_list_matches_as_in_a_short_one(cited: str, named: str,
+                                                                     matched: int) -> None:
+    # Long lists are searched through an index of their names' parts, short ones name by name.
+    assert compare_authors([cited], [named]).matched == matched
+    agreement = compare_authors([cited], [*COLLABORATION, named])
+    assert (agreement.matched, agreement.expected) == (matched, len(COLLABORATION) + 1)
+    assert not agreement.first_matches
+
+
 def test_a_citation_and_a_record_share_one_definition_of_their_common_fields() -> None:
     # A field both have is declared once, in WorkFields, so the two cannot drift apart.
     common = {f.name for f in fields(CitedFields)} & {f.name for f in fields(Record)}
