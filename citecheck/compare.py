@@ -221,7 +221,15 @@ def _family_only_matches_either_end(cited: NameParts, expected: NameParts) -> bo
 
 
 def _same_person(cited: NameParts, expected: NameParts) -> bool:
-    return (_same_family(cited, expected) or _swapped_order(cited, expected)
+    if _same_family(cited, expected):
+        return True
+    # Each rule below needs one of these (as _LongList.positions knows too); most pairs
+    # of two different people have none, and are not checked rule by rule.
+    if not ((cited.words and expected.words and cited.words[0][0] == expected.words[0][0])
+            or (expected.words and expected.words[0] == cited.family)
+            or len(cited.family) == 1 or len(expected.family) == 1):
+        return False
+    return (_swapped_order(cited, expected)
             or _same_person_reordered(cited, expected)
             or _initialed_with_one_more_part(cited, expected)
             or _single_letter_family(cited, expected)
