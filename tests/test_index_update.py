@@ -5,7 +5,9 @@ from __future__ import annotations
 import errno
 import json
 import os
+import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
@@ -105,6 +107,21 @@ def test_changed_record_is_found_by_its_new_title(index: Path, tmp_path: Path) -
     hits = opened.vectors.search(opened.encoder.encode_batch([entry["fields"]["title"]]), 1)
     assert hits[0][0][0] == 3
     assert opened.store.search("zebra finches", 1)[0][0] == 3
+
+
+def search_segments(index: Path) -> int:
+    """How many segments the store's FTS5 index has (each has rows in records_fts_idx)."""
+    with closing(sqlite3.connect(f"file:{index / STORE_FILE}?mode=ro", uri=True)) as conn:
+        return int(conn.execute("SELECT count(DISTINCT segid) FROM records_fts_idx").fetchone()[0])
+
+
+def test_adding_and_removing_records_leaves_one_search_segment(index: Path, tmp_path: Path) -> None:
+    # FTS5 looks up every query word in every segment, and each change writes a new one.
+    add_to_index(index, [write_source(tmp_path / "b.jsonl", hallmark_lines(100, 130))])
+    assert search_segments(index) == 1
+    remove_from_index(index, source="b.jsonl")
+    assert search_segments(index) == 1
+    assert Index.open(index).store.search("zebra finches quantum annealing", 5) == []
 
 
 def test_remove_by_id_drops_the_record_its_vector_and_its_search_hit(index: Path) -> None:

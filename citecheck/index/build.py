@@ -17,7 +17,7 @@ from citecheck.config import COMPLETE_VENUE_YEARS, SourceSpec
 from citecheck.errors import SourceError
 from citecheck.index.encoders import Encoder
 from citecheck.index.manifest import Manifest, file_digest, load_manifest, source_digest
-from citecheck.index.store import STORE_FILE, create_store, enable_search, write_term_counts
+from citecheck.index.store import STORE_FILE, create_store, enable_search, finish_search
 from citecheck.index.swap import (
     recover_interrupted_swap,
     remove_stale_staging,
@@ -263,4 +263,4 @@ def enable_search_on(writer: StoreWriter) -> None:
 
     enable_search(sqlite_utils.Database(writer.conn))
     with writer.conn:
-        write_term_counts(writer.conn)
+        finish_search(writer.conn)

@@ -22,7 +22,7 @@ from citecheck.index.build import (
 )
 from citecheck.index.encoders import Encoder, get_encoder
 from citecheck.index.manifest import MANIFEST_FILE, Manifest, load_manifest, rebuild_hint
-from citecheck.index.store import STORE_FILE, Store, write_term_counts
+from citecheck.index.store import STORE_FILE, Store, finish_search
 from citecheck.index.swap import sibling, swap_into_place, write_errors, writer_lock
 from citecheck.index.vectors import (
     VECTORS_FILE,
@@ -132,7 +132,7 @@ def add_to_index(directory: Path, sources: list[SourceSpec], *, encoder: Encoder
                 for name in ("added", "updated", "unchanged", "duplicates"):
                     setattr(summary, name, getattr(summary, name) + getattr(written, name))
             with writer.conn:
-                write_term_counts(writer.conn)
+                finish_search(writer.conn)
             count = writer.count()
             writer.close()
             vectors = _grow_if_needed(vectors)
@@ -164,7 +164,7 @@ def remove_from_index(directory: Path, record_ids: list[str] | None = None, *,
             writer = StoreWriter(staging / STORE_FILE, update_existing=True)
             writer.delete(sorted(rids))
             with writer.conn:
-                write_term_counts(writer.conn)
+                finish_search(writer.conn)
             count = writer.count()
             writer.close()
             summary.removed = len(rids)
