@@ -1,8 +1,10 @@
 """Train the reference-token CRF on AnyStyle core.xml and write citecheck/models/.
 
-Reproduce the committed model with:
+Reproduce the committed model, and the list of its attributes beside it, with:
 
     .venv/bin/python benchmarks/train_parser.py
+
+``--attributes-only`` rewrites the list from the committed model without training.
 
 It trains on ../shared/data/parsing/anystyle/core.xml only (gold.xml is the test set and is
 never trained on; note that 209 of gold.xml's 1669 references also occur in core.xml), then
@@ -12,6 +14,7 @@ benchmarks/extraction.py. Takes about 15 s of CPU; the result is deterministic.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 import xml.etree.ElementTree as ElementTree
@@ -22,10 +25,17 @@ sys.path.insert(0, str(REPO))
 
 import pycrfsuite  # noqa: E402
 
-from citecheck.extract.crf import LABELS, MODEL_NAME, sequence_features  # noqa: E402
+from citecheck.extract.crf import (  # noqa: E402
+    ATTRIBUTES_NAME,
+    LABELS,
+    MODEL_NAME,
+    model_attributes,
+    sequence_features,
+)
 
 ANYSTYLE = REPO.parent / "shared" / "data" / "parsing" / "anystyle"
 MODEL = REPO / "citecheck" / "models" / MODEL_NAME
+ATTRIBUTES = MODEL.with_name(ATTRIBUTES_NAME)
 # L-BFGS with elastic net. The L1 weight c1 prunes features and keeps the model small (0.64 MB
 # with these values). The values were set once, not tuned: gold.xml is only ever measured.
 PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 200, "feature.possible_transitions": True}
@@ -55,6 +65,15 @@ def train(sequences: list[tuple[list[str], list[str]]], path: Path,
     trainer.train(str(path))
 
 
+def write_attributes(model: Path, path: Path) -> None:
+    """The model's attributes, one a line: the tagger leaves out features not among them."""
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(model))
+    # Bytes, so that no platform's line ending gets in.
+    path.write_bytes("".join(f"{attribute}\n" for attribute in model_attributes(tagger))
+                     .encode("utf-8"))
+
+
 def token_accuracy(sequences: list[tuple[list[str], list[str]]], path: Path) -> float:
     tagger = pycrfsuite.Tagger()
     tagger.open(str(path))
@@ -66,10 +85,17 @@ def token_accuracy(sequences: list[tuple[list[str], list[str]]], path: Path) -> 
     return right / total
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description="Train the reference-token CRF.")
+    parser.add_argument("--attributes-only", action="store_true",
+                        help="only rewrite the attribute list from the committed model")
+    if parser.parse_args(argv).attributes_only:
+        write_attributes(MODEL, ATTRIBUTES)
+        return 0
     began = time.perf_counter()
     core = load_sequences(ANYSTYLE / "core.xml")
     train(core, MODEL)
+    write_attributes(MODEL, ATTRIBUTES)
     gold = load_sequences(ANYSTYLE / "gold.xml")
     print(f"trained on {len(core)} core.xml sequences in {time.perf_counter() - began:.0f} s; "
           f"model {MODEL.stat().st_size / 1e6:.2f} MB at {MODEL.relative_to(REPO)}")
@@ -79,4 +105,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

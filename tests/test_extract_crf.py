@@ -1,9 +1,15 @@
 """The CRF that redraws unmarked title/venue boundaries, and the rules it must not override."""
 
+import os
+import subprocess
+import sys
 from importlib import resources
 
-from citecheck.extract.crf import MODEL_NAME, labelled_runs
+from citecheck.extract import crf
+from citecheck.extract.crf import ATTRIBUTES_NAME, MODEL_NAME, labelled_runs
 from citecheck.extract.references import parse_reference
+
+from conftest import ROOT
 
 
 def test_comma_separated_book_title_keeps_its_comma_parts() -> None:
@@ -102,3 +108,37 @@ def test_an_emphasised_venue_after_the_title_is_not_taken_into_it() -> None:
     fields = parse_reference("- De Schutter and Hoogendoorn (2021). *Modeling and control of "
                              "freeway traffic flow by state space neural networks*.")
     assert fields.title == "Modeling and control of freeway traffic flow by state space neural networks"
+
+
+def test_the_attribute_list_is_the_models() -> None:
+    # label_words leaves out the features not in the list: a list from another model would
+    # change labels. benchmarks/train_parser.py writes both.
+    listed = resources.files("citecheck.models").joinpath(ATTRIBUTES_NAME).read_bytes()
+    assert listed.decode("utf-8").split("\n")[:-1] == crf.model_attributes(crf._tagger())
+
+
+def test_leaving_out_unknown_features_changes_no_label() -> None:
+    texts = ["Kaisse, E. M. (1983). The syntax of auxiliary reduction. Language, 59, 93-122.",
+             "Zanzibar Quokka and Lemony Snicket. Neural quokka herding with recursive "
+             "marshmallow transformers. In NeurIPS, 2021.",
+             "[12] Y. LeCun, “Gradient-based learning,” Proc. IEEE 86(11) (1998) pp. 2278–2324.",
+             # crfsuite reads a feature up to a NUL: "w=the\x00xyz" is its "w=the".
+             "Smith, J. (2020). The\x00xyz ti\x00tle here. Jour\x00nal, 1, 2-3."]
+    tagger = crf._tagger()
+    for text in texts:
+        words = text.split()
+        every = crf.sequence_features(words)
+        known = crf.sequence_features(words, crf._known_word_features)
+        assert sum(map(len, known)) < sum(map(len, every))
+        labels = crf.label_words(words)
+        score = tagger.probability(labels)  # of the sequence label_words gave the tagger
+        assert list(tagger.tag(every)) == labels
+        assert tagger.probability(labels) == score  # the same to the last bit, not only the labels
+
+
+def test_importing_the_parser_loads_no_model() -> None:
+    script = ("import sys; import citecheck.extract.pipeline; from citecheck.extract import crf; "
+              "print('pycrfsuite' in sys.modules, crf._vocabulary.cache_info().currsize)")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert out.stdout.split() == ["False", "0"]

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 MODEL_NAME = "reference_crf.crfsuite"
+# The attributes the model has weights for, one a line (benchmarks/train_parser.py writes it
+# beside the model): Tagger.info() would give them too, but costs 0.18 s a process.
+ATTRIBUTES_NAME = "reference_crf.attributes"
 # AnyStyle tags folded into the labels the parser uses; everything else is "other".
 LABELS = {
     "author": "author", "editor": "editor", "translator": "editor", "director": "editor",
@@ -72,9 +78,8 @@ def _core(word: str) -> str:
     return word.strip(".,;:()[]\"“”‘’'«»!?").lower()
 
 
-@lru_cache(maxsize=65536)
 def _token_features(word: str) -> tuple[str, ...]:
-    """Features of one token alone; cached, as words repeat across references."""
+    """Features of one token alone."""
     core = _core(word)
     features = [f"w={core}", f"shape={_shape(word)}", f"suf={core[-3:]}", f"pre={core[:3]}",
                 f"last={word[-1]}", f"first={word[0]}"]
@@ -108,26 +113,36 @@ def _token_features(word: str) -> tuple[str, ...]:
 
 
 _OFFSETS = (-2, -1, 1, 2)
+# A token's own features, and what it gives each neighbour (at _OFFSETS) of another token.
+WordFeatures = tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]
 
 
-@lru_cache(maxsize=65536)
-def _word_features(word: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """A token's own features and what it contributes as each neighbour of another token."""
+def _word_features(word: str) -> WordFeatures:
+    """Every feature of a token, as a model is trained on; label_words gives the tagger only
+    those its model knows (_known_word_features)."""
     own = _token_features(word)
-    shown = own[:2] + own[6:]  # word, shape and the flags; not affixes or edge characters
-    return own, tuple(tuple([f"{offset}:{f}" for f in shown]) for offset in _OFFSETS)
+    return own, tuple(tuple([f"{offset}:{f}" for f in _shown(own)]) for offset in _OFFSETS)
 
 
-# The position features' strings, made once rather than per token.
+def _shown(own: tuple[str, ...]) -> tuple[str, ...]:
+    """What of a token's features its neighbours see: word, shape and the flags; not the
+    affixes or edge characters."""
+    return own[:2] + own[6:]
+
+
+# The position features' strings, made once rather than per token. They are not filtered
+# like the words' features: the bundled model knows each of them, and crfsuite would only
+# skip one it did not.
 _POSITIONS = tuple(f"pos={tenth}" for tenth in range(10))
 _INDICES = tuple(f"idx={index}" for index in range(7))
 _SENTENCES = tuple(f"sentence={sentence}" for sentence in range(5))
 _EDGES = tuple((f"{offset}:edge",) for offset in _OFFSETS)
 
 
-def sequence_features(words: list[str]) -> list[list[str]]:
+def sequence_features(words: list[str], word_features: Callable[[str], WordFeatures] = _word_features
+                      ) -> list[list[str]]:
     """Features of each whitespace token: its own, its neighbours' and its position."""
-    own = [_word_features(word) for word in words]
+    own = [word_features(word) for word in words]
     count = len(words)
     result = []
     in_quote = in_paren = False
@@ -172,13 +187,69 @@ def _tagger() -> Any:
     return tagger
 
 
+def model_attributes(tagger: Any) -> list[str]:
+    """The attributes the model of an open pycrfsuite Tagger has state features for, sorted."""
+    return sorted({attribute for attribute, _ in tagger.info().state_features})
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocabulary:
+    """The bundled model's attributes (ATTRIBUTES_NAME), as _known_word_features reads them."""
+
+    attributes: frozenset[str]
+    # For each of _OFFSETS, a token's feature -> the model's attribute for it as that
+    # neighbour ("w=the" -> "-1:w=the"): looked up, rather than made and then looked up.
+    neighbours: tuple[dict[str, str], ...]
+
+    @classmethod
+    def read(cls) -> _Vocabulary:
+        """The list shipped beside the model."""
+        data = resources.files("citecheck.models").joinpath(ATTRIBUTES_NAME).read_bytes()
+        # Sorted, each line ending with "\n" (not splitlines(): a feature may hold U+2028).
+        attributes = data.decode("utf-8").split("\n")[:-1]
+        neighbours = []
+        for offset in _OFFSETS:  # each neighbour's attributes are together: "-1:..." to "-1;"
+            prefix = f"{offset}:"
+            start = bisect_left(attributes, prefix)
+            end = bisect_left(attributes, f"{offset};", start)
+            neighbours.append({attribute[len(prefix):]: attribute
+                               for attribute in attributes[start:end]})
+        return cls(frozenset(attributes), tuple(neighbours))
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> _Vocabulary:
+    """Read when a reference is first parsed, not on import."""
+    return _Vocabulary.read()
+
+
+@lru_cache(maxsize=65536)
+def _known_word_features(word: str) -> WordFeatures:
+    """_word_features less what the model does not know; cached, as words repeat across
+    references.
+
+    crfsuite skips an unknown attribute only after converting and looking it up: about a
+    fifth of a reference's features are unknown words, affixes and shapes.
+    """
+    own = _token_features(word)
+    if "\x00" in word:
+        # crfsuite reads a feature up to its first NUL: that is what to look up.
+        own = tuple([feature.partition("\x00")[0] for feature in own])
+    vocabulary = _vocabulary()
+    shown = _shown(own)
+    return (tuple([feature for feature in own if feature in vocabulary.attributes]),
+            tuple([tuple([known[feature] for feature in shown if feature in known])
+                   for known in vocabulary.neighbours]))
+
+
 def label_words(words: list[str]) -> list[str]:
     """The label of each token (see LABELS), by the bundled model."""
     if not words:
         return []
     # crfsuite takes UTF-8: lone surrogates (from undecodable input bytes) become "?".
     safe = [word.encode("utf-8", "replace").decode("utf-8") for word in words]
-    return list(_tagger().tag(sequence_features(safe)))
+    # Only the words' features the model knows: crfsuite skips the others, but not for free.
+    return list(_tagger().tag(sequence_features(safe, _known_word_features)))
 
 
 def labelled_runs(text: str) -> list[tuple[str, int, int]]:
