@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import multiprocessing
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -472,10 +474,21 @@ def _open_process_verifier(index: str, options: dict[str, Any]) -> None:
     # One core per process: FAISS's OpenMP threads would otherwise contend with the
     # other workers for the same cores.
     faiss.omp_set_num_threads(1)
+    # A worker's caches hold hundreds of thousands of objects, and freeing them one by one
+    # as its interpreter shut down took ~1.3 s, which the batch waited for. Nothing of a
+    # worker needs finalising (its index is opened read-only): it leaves at once.
+    atexit.register(_leave_at_once)
     try:
         _process_verifier = Verifier.open(index, **options)
     except IndexError_ as exc:
         _process_verifier = Unopened(exc)
+
+
+def _leave_at_once() -> None:
+    """End a worker process without tearing its interpreter down."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 class Unopened:
