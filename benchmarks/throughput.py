@@ -1,10 +1,10 @@
 """References/s of one process on distinct invented and real references (issue 11).
 
 The same references as benchmarks/speed.py (its invented ones: real words, names and
-venues recombined), verified with ``Verifier.verify_many`` in this process against the
-default index; the median of ``--runs`` passes, each on a fresh verifier so that no cache
-filled by an earlier pass flatters a later one. ``--profile`` prints cProfile's top
-functions of one pass instead.
+venues recombined), verified with ``Verifier.verify_many`` against the default index; the
+median of ``--runs`` passes, each in a fresh process, since the verifier's caches (titles,
+names, tokens) are per process and would flatter a later pass (passes in one process did,
+before 2026-12-02). ``--profile`` prints cProfile's top functions of one pass instead.
 
 ``--processes N`` measures issue 11's setting instead: `citecheck batch` (``run_batch``)
 with N worker processes over answers of 5 of the references each, process start and index
@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import multiprocessing
 import pstats
 import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -63,6 +65,12 @@ def one_pass(texts: list[str], profile: bool = False) -> float:
     return (len(texts) - WARM_UP) / elapsed
 
 
+def fresh_pass(texts: list[str]) -> float:
+    """``one_pass`` in a new process: module-level caches (titles, names, tokens) start empty."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(one_pass, texts).result()
+
+
 def batch_pass(texts: list[str], processes: int, per_answer: int = 5) -> float:
     """References/s of one `citecheck batch` run over ``texts``, ``processes`` workers."""
     from batch import bench_batch, reference_lists
@@ -93,7 +101,7 @@ def main() -> None:
         if args.processes:
             rates = [batch_pass(texts, args.processes) for _ in range(args.runs)]
         else:
-            rates = [one_pass(texts) for _ in range(args.runs)]
+            rates = [fresh_pass(texts) for _ in range(args.runs)]
         where = f"batch, {args.processes} processes" if args.processes else "one process"
         print(f"{kind} ({where}): {statistics.median(rates):.0f} references/s "
               f"(median of {args.runs}: {', '.join(f'{r:.0f}' for r in rates)})", flush=True)
