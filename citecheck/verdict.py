@@ -184,8 +184,7 @@ def _fields_for(citation: Citation, record: Record, venues: VenueTable) -> Compa
     # The title boundary closest to the record's title comes first, and then the fewest
     # mismatches: a reading whose title swallows the venue ("... Algorithm. Mach. Learn")
     # must not win by having no venue to disagree with. So a reading whose title is further
-    # from the record's cannot win, and is not compared field by field (half the verdict
-    # step's time for invented references, whose readings differ in their titles).
+    # from the record's cannot win, and is not compared field by field.
     comparisons = [compare(reading, record, venues)
                    for reading, similarity in zip(readings, similarities, strict=True)
                    if similarity == closest]
