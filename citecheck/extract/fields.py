@@ -30,7 +30,8 @@ from citecheck.extract.venue_rules import (
     skip_credits,
     skip_editors,
 )
-from citecheck.records import latex_to_text, normalize_arxiv, normalize_doi
+from citecheck.latex import latex_to_text
+from citecheck.records import normalize_arxiv, normalize_doi
 
 # List markers of numbered or bulleted entries: "[12]", "12.", "12)", "(12)", "- ", "* ".
 MARKER = re.compile(

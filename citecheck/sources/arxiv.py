@@ -8,9 +8,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from citecheck.latex import latex_to_text
 from citecheck.records import (
     Record,
-    latex_to_text,
     normalize_arxiv,
     normalize_doi,
     parse_year,

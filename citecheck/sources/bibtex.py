@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from citecheck.latex import latex_to_text
 from citecheck.records import (
     Record,
     arxiv_from_doi,
-    latex_to_text,
     normalize_arxiv,
     normalize_doi,
     parse_year,

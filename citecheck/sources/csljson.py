@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from citecheck.latex import latex_to_text
 from citecheck.records import (
     Record,
     arxiv_from_doi,
     display_name,
-    latex_to_text,
     normalize_arxiv,
     normalize_doi,
     parse_year,

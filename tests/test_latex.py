@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pylatexenc.latex2text import LatexNodes2Text
 
-from citecheck.records import _simple_latex_to_text, latex_to_text
+from citecheck.latex import _simple_latex_to_text, latex_to_text
 
 # Real titles and names (of the default index and of HALLMARK) that the fast path takes:
 # inline math, accents on letters, or both.
