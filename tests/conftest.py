@@ -58,6 +58,19 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory, records_file: Path) -> P
 
 
 @pytest.fixture(scope="session")
+def static_index(tmp_path_factory: pytest.TempPathFactory, records_file: Path) -> Path:
+    """The same records with the static encoder, which needs no torch: opened in a process
+    that has used torch's threads, it can still be used by processes forked from it."""
+    from citecheck.config import SourceSpec
+    from citecheck.index.build import build_index
+    from citecheck.index.encoders import get_encoder
+
+    directory = tmp_path_factory.mktemp("index") / "static"
+    build_index(directory, [SourceSpec(records_file, "hallmark")], get_encoder("static"))
+    return directory
+
+
+@pytest.fixture(scope="session")
 def verifier(index_dir: Path):  # type: ignore[no-untyped-def]
     from citecheck import Verifier
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from citecheck import Verifier
+from citecheck import Verifier, batch
 from citecheck.batch import BatchItem, Malformed, completed_ids, parse_line, run_batch
 from citecheck.batch_stats import format_table, model_stats, summarise, wilson_interval
-from citecheck.errors import IndexCorruptError
+from citecheck.errors import IndexCorruptError, IndexError_
 from citecheck.html_report import render_html
 from citecheck.records import split_bibtex_authors
 from citecheck.verdict import VERDICTS
@@ -255,19 +256,31 @@ def test_two_workers_write_the_same_lines_in_the_same_order_as_one(
     assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
 
 
+def start_workers_by(how: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make batch fork its worker processes, or spawn them, whatever this process is like."""
+    monkeypatch.setattr(batch, "_can_fork", lambda verifier: how == "fork")
+
+
 @pytest.mark.slow
+@pytest.mark.parametrize("how", ["fork", "spawn"])
 def test_worker_processes_write_the_same_lines_in_the_same_order_as_one_thread(
-        verifier: Any, tmp_path: Path, answers: list[dict[str, Any]]) -> None:
+        static_index: Path, tmp_path: Path, answers: list[dict[str, Any]], how: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    start_workers_by(how, monkeypatch)
     source = write_jsonl(tmp_path / "in.jsonl", answers)
-    run_batch(verifier, source, tmp_path / "one.jsonl", workers=1, chunk_size=2)
-    run_batch(verifier, source, tmp_path / "two.jsonl", workers=2, chunk_size=2, processes=True)
+    with Verifier.open(static_index, closed_world=True) as verifier:
+        run_batch(verifier, source, tmp_path / "one.jsonl", workers=1, chunk_size=2)
+        run_batch(verifier, source, tmp_path / "two.jsonl", workers=2, chunk_size=2,
+                  processes=True)
     assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
 
 
 def test_a_worker_process_that_cannot_open_the_index_stops_the_run_with_an_index_error(
-        index_dir: Path, tmp_path: Path, answers: list[dict[str, Any]]) -> None:
+        index_dir: Path, tmp_path: Path, answers: list[dict[str, Any]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     import shutil
 
+    start_workers_by("spawn", monkeypatch)
     copy = tmp_path / "index"
     shutil.copytree(index_dir, copy)
     opened = Verifier.open(copy, closed_world=True)
@@ -279,6 +292,43 @@ def test_a_worker_process_that_cannot_open_the_index_stops_the_run_with_an_index
                   processes=True)
     opened.close()
     assert not (tmp_path / "out.jsonl").read_text(encoding="utf-8")
+
+
+def test_forked_workers_verify_with_the_index_their_parent_opened(
+        static_index: Path, tmp_path: Path, answers: list[dict[str, Any]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    start_workers_by("fork", monkeypatch)
+    copy = tmp_path / "index"
+    shutil.copytree(static_index, copy)
+    opened = Verifier.open(copy, closed_world=True)
+    source = write_jsonl(tmp_path / "in.jsonl", answers)
+    run_batch(opened, source, tmp_path / "one.jsonl", workers=1, chunk_size=2)
+    # Damaged after it was opened: a forked worker does not read it again (a spawned one
+    # would, and stop the run, as the test above shows).
+    (copy / "manifest.json").write_text("{", encoding="utf-8")
+    run_batch(opened, source, tmp_path / "two.jsonl", workers=2, chunk_size=2, processes=True)
+    opened.close()
+    assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
+
+
+def test_workers_are_not_forked_with_a_store_an_update_has_replaced(
+        static_index: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "index"
+    shutil.copytree(static_index, copy)
+    opened = Verifier.open(copy, closed_world=True)
+    assert batch._can_fork(opened) == (threading.active_count() == 1
+                                       and "torch" not in sys.modules)
+    # As an update publishes a store: a new file renamed over the old one.
+    shutil.copy(copy / "records.db", tmp_path / "records.db")
+    (tmp_path / "records.db").replace(copy / "records.db")
+    assert not batch._can_fork(opened)
+    with pytest.raises(IndexError_, match="replaced"):
+        opened.index.store.reconnect()
+    opened.close()
 
 
 def test_progress_callback_reaches_the_total(verifier: Any, tmp_path: Path,

@@ -16,10 +16,7 @@ import pytest
 
 from citecheck import Verifier
 from citecheck.batch import BatchResult, run_batch
-from citecheck.config import SourceSpec
 from citecheck.errors import IndexMissingError
-from citecheck.index.build import build_index
-from citecheck.index.encoders import get_encoder
 from citecheck.records import split_bibtex_authors
 
 from conftest import ROOT
@@ -86,14 +83,6 @@ class Flaky:
 
 def open_flaky(path: Path, *, die_once: Path | None = None, **options: Any) -> Flaky:
     return Flaky(Verifier.open(path, **options), die_once)
-
-
-@pytest.fixture(scope="module")
-def static_index(tmp_path_factory: pytest.TempPathFactory, records_file: Path) -> Path:
-    """A small real index with the static encoder: actors open it without loading torch."""
-    directory = tmp_path_factory.mktemp("ray-index") / "static"
-    build_index(directory, [SourceSpec(records_file, "hallmark")], get_encoder("static"))
-    return directory
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 if TYPE_CHECKING:
     import sqlite_utils
 
-from citecheck.errors import IndexCorruptError
+from citecheck.errors import IndexCorruptError, IndexError_
 from citecheck.records import Record, normalize_text
 
 STORE_FILE = "records.db"
@@ -162,6 +162,7 @@ class Store:
         self._primary_lock = threading.Lock()
         self._inode = os.stat(path).st_ino
         self._local.conn = self._primary
+        self._inherited: tuple[object, ...] = ()
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True,
@@ -173,14 +174,32 @@ class Store:
     def conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            try:
-                same_file = os.stat(self.path).st_ino == self._inode
-            except OSError:
-                same_file = False
-            conn = self._connect() if same_file else _Serialized(self._primary,
+            conn = self._connect() if self.is_published() else _Serialized(self._primary,
                                                                   self._primary_lock)
             self._local.conn = conn
         return conn  # type: ignore[no-any-return]
+
+    def is_published(self) -> bool:
+        """Whether the file at ``path`` is still the one opened (no update has replaced it)."""
+        try:
+            return os.stat(self.path).st_ino == self._inode
+        except OSError:
+            return False
+
+    def reconnect(self) -> None:
+        """Connect anew, in a process forked from the one that opened this store.
+
+        SQLite connections must not be used across a fork, so the inherited ones are set
+        aside unused, not even closed. Raises IndexError_ if an update has replaced the file
+        since it was opened: the rest of the index (its vectors) is the old version's.
+        """
+        if not self.is_published():
+            raise IndexError_(f"{self.path} was replaced while it was being opened; run again")
+        self._inherited = (self._primary, self._local)
+        self._local = threading.local()
+        self._primary = self._connect()
+        self._primary_lock = threading.Lock()
+        self._local.conn = self._primary
 
     def count(self) -> int:
         return int(self._rows("SELECT count(*) FROM records")[0][0])  # type: ignore[call-overload]
