@@ -49,6 +49,9 @@ def _progress_bar(label: str = "indexing records", unit: str = "rec") -> Iterato
     """
     from tqdm import tqdm
 
+    # No monitor thread (it only retunes how often a bar redraws): a process running a second
+    # thread cannot fork batch workers safely, and would spawn them, ~0.9 s slower.
+    tqdm.monitor_interval = 0
     bars: list[Any] = []
 
     def progress(stage: str, done: int, total: int | None) -> None:

@@ -400,6 +400,18 @@ def test_batch_cli_prints_a_table_per_model_and_writes_the_html_report(
     assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
+def test_the_cli_progress_bar_starts_no_thread_that_would_keep_workers_from_forking(
+        static_index: Path) -> None:
+    from citecheck.cli import _progress_bar
+
+    threads = threading.active_count()
+    with Verifier.open(static_index) as opened, _progress_bar("verifying", "line") as progress:
+        progress("verifying", 0, 10)
+        assert threading.active_count() == threads
+        if threads == 1 and "torch" not in sys.modules:
+            assert batch._can_fork(opened)
+
+
 def test_batch_cli_on_a_missing_file_exits_2(tmp_path: Path) -> None:
     result = run_cli("batch", str(tmp_path / "absent.jsonl"), "-o", str(tmp_path / "out.jsonl"),
                      "--index", str(tmp_path / "no-index"))
