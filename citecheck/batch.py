@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import gc
 import json
 import multiprocessing
 import os
@@ -492,6 +491,8 @@ def _adopt_verifier(verifier: Any) -> None:
     """Initialise a forked worker: the verifier it inherited, with connections of its own."""
     global _process_verifier
     _enter_worker()
+    from citecheck.verifier import settle_collector
+
     try:
         verifier.index.store.reconnect()
         _process_verifier = verifier
@@ -504,7 +505,7 @@ def _open_process_verifier(index: str, options: dict[str, Any]) -> None:
     """Initialise a spawned worker: its verifier, opened on the index at ``index``."""
     global _process_verifier
     _enter_worker()
-    from citecheck.verifier import Verifier
+    from citecheck.verifier import Verifier, settle_collector
 
     # A worker's caches hold hundreds of thousands of objects, and freeing them one by one
     # as its interpreter shut down took ~1.3 s, which the batch waited for. Nothing of a
@@ -528,27 +529,6 @@ def _enter_worker() -> None:
     # workers for the same cores. In a forked worker, more than one would also hang, when
     # the parent had searched with several: OpenMP's threads do not survive a fork.
     faiss.omp_set_num_threads(1)
-
-
-# Full collections of a worker: one per this many young-generation (1) collections, against
-# Python's 10 (~30,000 invented references a worker, against ~340).
-FULL_COLLECTION_EVERY = 1000
-
-
-def settle_collector() -> None:
-    """Make this process's full garbage collections rare, for a long verification run.
-
-    A verifier's caches grow to hundreds of thousands of objects, and each of Python's full
-    collections walks all of them: ~250 ms apiece, 7 of them in 3,000 invented references,
-    0.6 ms a reference (15 % of the work). The garbage a verification leaves in reference
-    cycles (pylatexenc's parse errors: ~2 objects a reference) dies young and is found by the
-    young collections, which stay as they are. What is loaded by now (modules, the index)
-    is never garbage, so no collection walks it again (nor, in a forked worker, copies the
-    pages it shares with its parent).
-    """
-    gc.freeze()
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, FULL_COLLECTION_EVERY)
 
 
 def _leave_at_once() -> None:

@@ -483,6 +483,7 @@ def serve(index_dir: Path | None, host: str, port: int, max_body_bytes: int | No
         import uvicorn
 
         from citecheck.service import ServiceLimits, bind_warning, create_app, server_config
+        from citecheck.verifier import settle_collector
     except ImportError as exc:
         raise CitecheckError(
             f"the HTTP service needs fastapi and uvicorn ({exc.name} is missing): "
@@ -497,6 +498,7 @@ def serve(index_dir: Path | None, host: str, port: int, max_body_bytes: int | No
     if warning:
         click.echo(f"citecheck: warning: {warning}", err=True)
     verifier = open_verifier(index_dir)
+    settle_collector()
     app = create_app(verifier, limits=limits)
     uvicorn.Server(server_config(app, host=host, port=port, limits=limits)).run()
     return 0

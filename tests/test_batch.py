@@ -444,3 +444,23 @@ def test_a_stop_event_ends_the_run_after_whole_lines_and_a_rerun_resumes(
     second = run_batch(verifier, source, output, chunk_size=4)
     assert not second.interrupted and second.already_done == 4
     assert sorted(row["id"] for row in output_rows(output)) == sorted(row["id"] for row in rows)
+
+
+def test_settling_the_collector_leaves_young_collections_and_makes_full_ones_rare() -> None:
+    import gc
+
+    from citecheck.verifier import FULL_COLLECTION_EVERY, settle_collector
+
+    before = gc.get_threshold()
+    try:
+        settle_collector()
+        assert gc.get_threshold() == (*before[:2], FULL_COLLECTION_EVERY)
+        assert gc.get_freeze_count() > 0  # what was loaded is not walked again
+        # A cycle made now is still found by a young collection.
+        cycle: list[object] = []
+        cycle.append(cycle)
+        del cycle
+        assert gc.collect(0) >= 1
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
