@@ -275,42 +275,29 @@ def test_worker_processes_write_the_same_lines_in_the_same_order_as_one_thread(
     assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
 
 
-def test_a_worker_process_that_cannot_open_the_index_stops_the_run_with_an_index_error(
-        index_dir: Path, tmp_path: Path, answers: list[dict[str, Any]],
+@pytest.mark.parametrize("how", ["spawn", "fork"])
+def test_workers_started_after_the_index_was_damaged(
+        static_index: Path, tmp_path: Path, answers: list[dict[str, Any]], how: str,
         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A spawned worker opens the index itself and must say it is damaged, not hang; a forked
+    one verifies with the index its parent opened before the damage."""
     import shutil
 
-    start_workers_by("spawn", monkeypatch)
-    copy = tmp_path / "index"
-    shutil.copytree(index_dir, copy)
-    opened = Verifier.open(copy, closed_world=True)
-    # Opened here, then damaged before the workers open it: they must say so, not hang.
-    (copy / "manifest.json").write_text("{", encoding="utf-8")
-    source = write_jsonl(tmp_path / "in.jsonl", answers)
-    with pytest.raises(IndexCorruptError):
-        run_batch(opened, source, tmp_path / "out.jsonl", workers=2, chunk_size=2,
-                  processes=True)
-    opened.close()
-    assert not (tmp_path / "out.jsonl").read_text(encoding="utf-8")
-
-
-def test_forked_workers_verify_with_the_index_their_parent_opened(
-        static_index: Path, tmp_path: Path, answers: list[dict[str, Any]],
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    import shutil
-
-    start_workers_by("fork", monkeypatch)
+    start_workers_by(how, monkeypatch)
     copy = tmp_path / "index"
     shutil.copytree(static_index, copy)
-    opened = Verifier.open(copy, closed_world=True)
     source = write_jsonl(tmp_path / "in.jsonl", answers)
-    run_batch(opened, source, tmp_path / "one.jsonl", workers=1, chunk_size=2)
-    # Damaged after it was opened: a forked worker does not read it again (a spawned one
-    # would, and stop the run, as the test above shows).
-    (copy / "manifest.json").write_text("{", encoding="utf-8")
-    run_batch(opened, source, tmp_path / "two.jsonl", workers=2, chunk_size=2, processes=True)
-    opened.close()
-    assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    with Verifier.open(copy, closed_world=True) as opened:
+        run_batch(opened, source, one, workers=1, chunk_size=2)
+        (copy / "manifest.json").write_text("{", encoding="utf-8")
+        if how == "spawn":
+            with pytest.raises(IndexCorruptError):
+                run_batch(opened, source, two, workers=2, chunk_size=2, processes=True)
+            assert not two.read_text(encoding="utf-8")
+        else:
+            run_batch(opened, source, two, workers=2, chunk_size=2, processes=True)
+            assert one.read_bytes() == two.read_bytes()
 
 
 def test_workers_are_not_forked_with_a_store_an_update_has_replaced(
