@@ -477,8 +477,8 @@ def _can_fork(verifier: Any) -> bool:
     one of them may hold a lock that the child would inherit locked. Not once torch is
     loaded: its OpenMP threads cannot be used across a fork, and nothing here can limit
     them to one before a child uses them (FAISS's can, and are: ``_enter_worker``). Nor
-    when an update has replaced the index's store since it was opened:
-    a child connects to the store anew, and must find the same file.
+    when an update has replaced the index's store since it was opened: a child connects to
+    the store anew, and must find the same file.
     """
     return (sys.platform.startswith("linux")
             and multiprocessing.get_start_method(allow_none=True) in (None, "fork")
@@ -523,6 +523,9 @@ def _enter_worker() -> None:
     # The parent decides when to stop (Ctrl-C reaches the whole process group); a worker
     # that raised KeyboardInterrupt would break the pool instead.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker inherits the CLI's SIGTERM handler, which only asks the run to stop;
+    # the pool ends a worker with SIGTERM, which must end it.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     import faiss
 
     # One core per process: FAISS's OpenMP threads would otherwise contend with the other

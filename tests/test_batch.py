@@ -300,6 +300,24 @@ def test_workers_started_after_the_index_was_damaged(
             assert one.read_bytes() == two.read_bytes()
 
 
+def test_forked_workers_end_on_sigterm_and_leave_ctrl_c_to_their_parent(
+        static_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    start_workers_by("fork", monkeypatch)
+    # What the CLI installs: a handler that only asks the run to stop.
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    try:
+        with Verifier.open(static_index, closed_world=True) as opened:
+            pool = batch.process_pool(opened, 1)
+            handlers = pool.submit(signal.getsignal, signal.SIGTERM).result(timeout=60), \
+                pool.submit(signal.getsignal, signal.SIGINT).result(timeout=60)
+            pool.shutdown()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert handlers == (signal.SIG_DFL, signal.SIG_IGN)
+
+
 def test_workers_are_not_forked_with_a_store_an_update_has_replaced(
         static_index: Path, tmp_path: Path) -> None:
     import shutil
