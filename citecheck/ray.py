@@ -54,10 +54,15 @@ def _ray() -> Any:
 
 def _open_verifier(index: str, factory: VerifierFactory | None,
                    options: dict[str, Any]) -> ManyVerifier:
+    """An actor's verifier; the actor's process is its own, to settle as batch workers do."""
+    from citecheck.verifier import settle_collector
+
     try:
-        return _open_index(index, factory, options)
+        verifier = _open_index(index, factory, options)
     except IndexError_ as exc:
         return Unopened(exc)
+    settle_collector()
+    return verifier
 
 
 def _open_index(index: str, factory: VerifierFactory | None,
