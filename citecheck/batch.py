@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from threading import Event
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from citecheck.errors import CitecheckError, IndexError_, InputError
 from citecheck.report import IndexInfo, Report
+
+if TYPE_CHECKING:  # the verifier's imports (FAISS, the index) load when a run needs them
+    from citecheck.verifier import Verifier
 
 # Texts per verify_many call: enough to batch the embedding well, small enough that an
 # interrupt loses little work and the progress bar moves. 32 answers of ~5 references
@@ -469,7 +472,7 @@ def process_pool(verifier: ManyVerifier, workers: int) -> Executor:
                                initargs=(str(verifier.index.path), options))
 
 
-def _can_fork(verifier: Any) -> bool:
+def _can_fork(verifier: Verifier) -> bool:
     """Whether worker processes can be forked from this one with ``verifier`` in them.
 
     On Linux only (macOS's system libraries are not safe across a fork, Windows has none),
@@ -487,7 +490,7 @@ def _can_fork(verifier: Any) -> bool:
             and verifier.index.store.is_published())
 
 
-def _adopt_verifier(verifier: Any) -> None:
+def _adopt_verifier(verifier: Verifier) -> None:
     """Initialise a forked worker: the verifier it inherited, with connections of its own."""
     global _process_verifier
     _enter_worker()
