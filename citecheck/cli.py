@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,6 +56,7 @@ def _progress_bar(label: str = "indexing records", unit: str = "rec") -> Iterato
     bars: list[Any] = []
 
     def progress(stage: str, done: int, total: int | None) -> None:
+        _check_interrupt()
         if not bars:
             bars.append(tqdm(desc=label, unit=unit, file=sys.stderr, leave=False,
                              dynamic_ncols=True))
@@ -389,7 +391,6 @@ def batch(input_file: Path, output: Path, index_dir: Path | None, workers: int |
     130 interrupted (rerun to resume).
     """
     import signal
-    import threading
 
     from citecheck.batch import (
         MAX_DEFAULT_WORKERS,
@@ -524,11 +525,27 @@ def _exit_interrupted(*, process: bool = False) -> NoReturn:
     sys.exit(130)
 
 
+# Set by SIGINT's handler: Python drops an exception raised while it runs a weakref callback
+# or a finaliser (a Ctrl-C landing in one during an import was lost once, and an index build
+# ran to its end), so long commands look again at every progress step.
+_interrupt_requested = threading.Event()
+
+
+def _raise_interrupt(signum: int, frame: Any) -> None:
+    _interrupt_requested.set()
+    raise KeyboardInterrupt
+
+
+def _check_interrupt() -> None:
+    """Raise KeyboardInterrupt if SIGINT came, even if its first KeyboardInterrupt was lost."""
+    if _interrupt_requested.is_set():
+        raise KeyboardInterrupt
+
+
 def _handle_signals(handler: Any, *signums: int) -> None:
     """Set these signals' handler where Python allows it: only the main thread may (not
     so when a test drives a command in a thread)."""
     import signal
-    import threading
 
     if threading.current_thread() is threading.main_thread():
         for signum in signums:
@@ -542,7 +559,8 @@ def main(argv: list[str] | None = None) -> None:
     # `kill -INT` stops any command (exit 130, an index build leaving the previous index),
     # even when a shell started citecheck as a background job with SIGINT ignored, which
     # Python would otherwise keep.
-    _handle_signals(signal.default_int_handler, signal.SIGINT)
+    _interrupt_requested.clear()
+    _handle_signals(_raise_interrupt, signal.SIGINT)
     try:
         code = cli.main(args=argv, prog_name="citecheck", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,25 @@ def test_every_command_has_help() -> None:
                     ["index", "info", "--help"], ["search", "--help"], ["fix", "--help"]):
         result = run_cli(*command)
         assert result.returncode == 0 and "Usage" in result.stdout, command
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_an_interrupt_python_dropped_still_stops_a_command_at_its_next_progress_step() -> None:
+    from citecheck import cli
+
+    previous = signal.signal(signal.SIGINT, cli._raise_interrupt)
+    try:
+        # Python prints and drops an exception raised in a weakref callback, as it did
+        # for a Ctrl-C that landed in one while an index build was importing.
+        class Target:
+            pass
+
+        target = Target()
+        reference = weakref.ref(target, lambda _: signal.raise_signal(signal.SIGINT))
+        del target
+        assert reference() is None  # the callback ran; its KeyboardInterrupt was dropped
+        with cli._progress_bar() as progress, pytest.raises(KeyboardInterrupt):
+            progress("indexing records", 1, 10)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        cli._interrupt_requested.clear()
