@@ -69,6 +69,74 @@ def test_duplicate_from_a_second_source_keeps_both_ids(tmp_path: Path) -> None:
                                                  "mirror:fractal"]
 
 
+# Two real papers whose accepted-paper list and DBLP (HALLMARK's valid records) disagree on
+# the authors: CVPR 2023's list names Mochu Xiang where DBLP names Yuchao Dai, and ICML
+# 2021's list lacks DBLP's Yong Liu. And two papers the ACL Anthology gives one DOI.
+DISAGREEING_LIST = CORPUS / "disagreeing_accepted.jsonl"
+DISAGREEING_DBLP = CORPUS / "disagreeing_dblp.jsonl"
+SHARED_DOI = CORPUS / "shared_doi_acl.jsonl"
+
+
+@pytest.fixture(scope="module")
+def disagreeing_verifier(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    directory = tmp_path_factory.mktemp("disagreeing") / "index"
+    build_index(directory, [SourceSpec(DISAGREEING_LIST, "jsonl", COMPLETE_VENUE_YEARS),
+                            SourceSpec(DISAGREEING_DBLP, "hallmark"), SourceSpec(SHARED_DOI, "jsonl")],
+                get_encoder("static"))
+    opened = Verifier.open(directory)
+    yield opened
+    opened.close()
+
+
+def test_sources_that_disagree_on_the_authors_are_kept_as_versions_of_one_work(
+        disagreeing_verifier: Verifier) -> None:
+    store = disagreeing_verifier.index.store
+    listed = store.by_id("paperlists:icml2021:site_87bfbe731c")
+    assert listed is not None
+    versions = store.versions(listed.work or "")
+    assert sorted(len(v.authors) for v in versions) == [3, 4]
+    assert {v.source for v in versions} == {"papercopilot/paperlists", DISAGREEING_DBLP.name}
+
+
+@pytest.mark.parametrize("authors", [
+    "Bin Fan, Yuxin Mao, Mochu Xiang, Zhexiong Wan, and Qi Liu",  # the CVPR list's
+    "Bin Fan, Yuxin Mao, Yuchao Dai, Zhexiong Wan, and Qi Liu",  # DBLP's
+])
+def test_a_citation_agreeing_with_either_source_is_verified(disagreeing_verifier: Verifier,
+                                                            authors: str) -> None:
+    result = disagreeing_verifier.verify_reference(
+        f"{authors}. Joint Appearance and Motion Learning for Efficient Rolling Shutter "
+        "Correction. In CVPR, 2023.")
+    assert result.verdict == "verified", result.reason
+
+
+def test_an_author_neither_source_names_is_still_a_mismatch(disagreeing_verifier: Verifier) -> None:
+    result = disagreeing_verifier.verify_reference(
+        "Bin Fan, Yuxin Mao, Hongdong Li, Zhexiong Wan, and Qi Liu. Joint Appearance and Motion "
+        "Learning for Efficient Rolling Shutter Correction. In CVPR, 2023.")
+    assert result.verdict == "mismatch"
+    assert [m.field for m in result.mismatches] == ["authors"]
+
+
+def test_the_author_a_list_lacks_is_verified_by_the_source_that_has_it(
+        disagreeing_verifier: Verifier) -> None:
+    result = disagreeing_verifier.verify_reference(
+        "Rong Yin, Yong Liu, Weiping Wang, and Dan Meng. Distributed Nyström Kernel Learning "
+        "with Communications. In ICML, 2021.")
+    assert result.verdict == "verified", result.reason
+
+
+def test_two_papers_given_one_doi_are_two_works(disagreeing_verifier: Verifier) -> None:
+    store = disagreeing_verifier.index.store
+    review, column = store.by_id("acl:J10-1006"), store.by_id("acl:J10-1008")
+    assert review is not None and column is not None and review.work != column.work
+    result = disagreeing_verifier.verify_reference(
+        "Stan Szpakowicz. Last Words: Failure is an Orphan (Let's Adopt). Computational "
+        "Linguistics, 36(1), 2010. doi:10.1162/coli.2010.36.1.36105")
+    assert result.verdict == "verified", result.reason
+    assert result.record is not None and result.record.id == "acl:J10-1008"
+
+
 def test_published_venue_is_verified_when_the_index_holds_the_published_version(
         verifier: Verifier) -> None:
     result = verifier.verify_reference(

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
+from citecheck.compare import compare_authors, title_similarity
 from citecheck.index.store import SQL_CHUNK
 from citecheck.index.vectors import embedding_text
 from citecheck.records import Record, normalize_text
@@ -72,6 +73,20 @@ def same_version(record: Record, stored: dict[str, object]) -> bool:
     stored_venue, stored_year = _version_of(stored["venue"], stored["year"])
     return (venue == stored_venue or not venue or not stored_venue) and (
         year == stored_year or year is None or stored_year is None)
+
+
+def _same_title(record: Record, stored: dict[str, object]) -> bool:
+    return title_similarity(record.title, str(stored["title"] or "")) >= 1.0
+
+
+def _same_authors(record: Record, stored: dict[str, object]) -> bool:
+    """The same people, up to the forms of names that compare.py counts as one person."""
+    authors = json.loads(str(stored["authors"] or "[]"))
+    if not authors or not record.authors:
+        return True  # a list on one side only contradicts nothing
+    one, other = compare_authors(record.authors, authors), compare_authors(authors, record.authors)
+    return (one.first_matches and one.matched == one.cited == one.expected
+            and other.matched == other.cited == other.expected)
 
 
 def _merge_into(row: dict[str, object], record: Record) -> None:
@@ -142,7 +157,9 @@ class StoreWriter:
                 continue
             if hit is not None:
                 existing = pending.get(hit) or merged.get(hit) or stored[hit]
-                if same_version(record, existing):
+                version = same_version(record, existing)
+                same_title = _same_title(record, existing)
+                if version and same_title and _same_authors(record, existing):
                     # One version of one work from two sources: one row with both ids.
                     _merge_into(existing, record)
                     if hit not in pending:
@@ -151,7 +168,14 @@ class StoreWriter:
                     batch_keys.update((key, hit) for key in keys)
                     stats.duplicates += 1
                     continue
-                record.work = str(existing["work"])  # another version of a known work
+                # Two sources that disagree on one version's authors (one lacks or replaces
+                # an author) keep both rows, as versions of one work, so that a citation
+                # agreeing with either is not held against the other: the verdict compares
+                # it with each version. Another title at the same venue-year is another
+                # paper that a source gave the same DOI (the ACL Anthology's J10-1006 and
+                # J10-1008), not a version.
+                if same_title or not version:
+                    record.work = str(existing["work"])  # another version of a known work
             record.id = self._unique_id(record.id, taken_ids)
             taken_ids.add(record.id)
             record.ids = list(dict.fromkeys([record.id, *record.ids]))
