@@ -9,6 +9,7 @@ from rapidfuzz import fuzz, process
 
 from citecheck.extract.types import CitedFields
 from citecheck.records import (
+    MAIN_TITLE_CHARS,
     NAME_PARTICLES,
     Record,
     arxiv_from_doi,
@@ -96,7 +97,7 @@ def title_similarity(cited: str | None, expected: str | None) -> float:
     if cited_key == title_key(expected):
         return 1.0
     main_title = title_key(expected.split(":")[0]) if ":" in expected else ""
-    if main_title and len(main_title) >= 12 and cited_key == main_title:
+    if main_title and len(main_title) >= MAIN_TITLE_CHARS and cited_key == main_title:
         return 1.0
     # Capped below 1 so that any real difference stays a (near-miss) title mismatch.
     similarity = max(fuzz.ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", ""))) / 100

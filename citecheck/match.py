@@ -1,4 +1,4 @@
-"""Candidate records for citations: identifier lookups, FTS5 BM25 and FAISS, fused by RRF."""
+"""Candidate records for citations: identifier and title look-ups, FTS5 BM25 and FAISS, fused by RRF."""
 
 from __future__ import annotations
 
@@ -87,11 +87,15 @@ def retrieve_many(index: Index, queries: list[tuple[CitedFields, str]],
         scores: dict[int, float] = {}
         channels: dict[int, dict[str, int]] = {}
         ids = identifier_hits(index, fields)
+        # The cited title looked up whole: full-text search narrows by the rarest words,
+        # the family names when a real title is cited with other authors, and misses it.
+        titled = index.store.rids_by_title(fields.title) if fields.title else []
         lexical = [rid for rid, _ in index.store.search(text, CHANNEL_DEPTH)]
         _fuse(scores, channels, "identifier", ids, IDENTIFIER_BONUS)
+        _fuse(scores, channels, "title", titled)
         _fuse(scores, channels, "lexical", lexical)
         fused.append((scores, channels))
-        checked = ids + lexical[:CLOSE_CHECK]
+        checked = ids + titled + lexical[:CLOSE_CHECK]
         # The shortlist as it stands is read in the same query as the records checked for
         # the cited title: when the title is found the dense channel is skipped and the
         # shortlist is final, so a known reference costs one read instead of two.

@@ -31,6 +31,9 @@ _ASCII_NON_WORD = {code: " " for code in range(128)
 _ASCII_NOT_TITLE_CHAR = {code: space for code, space in _ASCII_NON_WORD.items()
                          if chr(code) != "&"}
 _JOINED_NAMES = re.compile(r"\s+and\s+")
+# A title cited without its subtitle (the part after a colon) is the same title when the
+# main title's key has at least this many characters: "BERT" alone could name many works.
+MAIN_TITLE_CHARS = 12
 # Titles at least this long (key characters, no spaces) name one work across years.
 DISTINCTIVE_TITLE_CHARS = 24
 
@@ -185,11 +188,13 @@ def title_key(title: str) -> str:
               else _NOT_TITLE_CHAR.sub(" ", _DASHES.sub(" ", folded)))
     words = spaced.replace("_", " ").replace("&", " and ")
     # Joined, hyphenated and spaced compounds are one spelling: the key has no spaces.
-    return "".join(american_spelling(word) for word in words.split())
+    return "".join(map(american_spelling, words.split()))
 
 
 def strip_dblp_suffix(name: str) -> str:
-    return _DBLP_SUFFIX.sub("", name.strip())
+    name = name.strip()
+    # Most names end in a letter: no suffix to look for (the regex scans every space).
+    return _DBLP_SUFFIX.sub("", name) if name[-1:].isdigit() else name
 
 
 def split_bibtex_authors(value: str) -> list[str]:

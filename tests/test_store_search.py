@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from itertools import islice
 
 import pytest
 
+from citecheck import Verifier
 from citecheck.config import SourceSpec
 from citecheck.index import Index
 from citecheck.index import store as store_module
@@ -113,3 +115,58 @@ def test_records_sharing_one_rare_word_are_no_candidates(crowded_index: Index) -
     # Two of them in one record ("graph", "galaxies") still find it.
     hits = store.search("Graph galaxies by embroidery", 10)
     assert [store.get([rid])[rid].id for rid, _ in hits][:1] == ["graph-galaxies"]
+
+
+def test_a_title_is_looked_up_whole_up_to_typography(hallmark_index: Index) -> None:
+    store = hallmark_index.store
+    records = [r for r in records_of(hallmark_index, 80) if len(r.title.split()) >= 4][:40]
+    for record in records:
+        # Case, hyphens and punctuation differ between renderings of one title.
+        variant = record.title.upper().replace("-", " ").replace(":", " -")
+        assert record.id in {r.id for r in store.get(store.rids_by_title(variant)).values()}
+    changed = records[0].title.replace(records[0].title.split()[-1], "Revisited", 1)
+    assert records[0].id not in {r.id for r in store.get(store.rids_by_title(changed)).values()}
+
+
+def test_a_title_is_looked_up_by_its_main_title_and_not_when_short(crowded_index: Index,
+                                                                   hallmark_index: Index) -> None:
+    store = hallmark_index.store
+    records = [r for r in records_of(hallmark_index, 300)
+               if ":" in r.title and len(r.title.split(":")[0]) >= 30][:10]
+    assert records
+    for record in records:
+        found = store.get(store.rids_by_title(record.title.split(":")[0]))
+        assert record.id in {r.id for r in found.values()}
+    # Short titles name many works: full-text search, which weighs the names too, finds them.
+    assert crowded_index.store.rids_by_title("Sparse spectral sketching") == []
+    assert crowded_index.store.rids_by_title("Graph embeddings of music") == []
+
+
+def test_an_index_without_title_keys_is_searched_without_them(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    folder = tmp_path_factory.mktemp("no-titles")
+    build_index(folder / "idx", [write_source(folder / "a.jsonl", hallmark_lines(0, 20))],
+                get_encoder(STATIC_ENCODER))
+    path = folder / "idx" / store_module.STORE_FILE
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE titles")
+    store = store_module.Store(path)
+    try:
+        record = next(record for _, record in store.iter_records())
+        assert store.rids_by_title(record.title) == []
+        assert store.search(f"{record.title}. {', '.join(record.family_names)}", 1)
+    finally:
+        store.close()
+
+
+def test_a_real_title_cited_with_other_authors_is_found_by_its_title(
+        hallmark_index: Index) -> None:
+    # The rarest words of the query are the other paper's family names: full-text search
+    # narrows to that paper, and only the whole-title look-up finds the cited one.
+    verifier = Verifier(hallmark_index)
+    result = verifier.verify_reference(
+        "Seungeon Lee, Xiting Wang, Sungwon Han, Xiaoyuan Yi, Xing Xie, Meeyoung Cha. "
+        "Discovery of Single Independent Latent Variable. In NeurIPS, 2022.")
+    assert result.verdict == "mismatch"
+    assert result.record is not None and result.record.id == "00012022discovery"
+    assert [m.field for m in result.mismatches] == ["authors"]

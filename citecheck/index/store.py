@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 from citecheck.errors import IndexCorruptError, IndexError_
-from citecheck.records import Record, normalize_text
+from citecheck.records import DISTINCTIVE_TITLE_CHARS, Record, normalize_text, title_key
 
 STORE_FILE = "records.db"
 # Lexical search narrows by the rarest query words: at least this many, at most that
@@ -36,6 +36,8 @@ SQL_CHUNK = 900
 # Reads through a memory map skip a copy per page: record fetches at 1 M records take a
 # third of the time (benchmarks/scale.py). Pages are file-backed and shared, not heap.
 MMAP_BYTES = 2**30
+# Records one title look-up returns at most (versions of a work share a title).
+TITLE_HITS = 20
 # Words whose record counts a store remembers (~100 bytes each); full, it starts afresh.
 TERM_CACHE_SIZE = 200_000
 _RECORD_COLUMNS = "rid, id, title, authors, year, venue, doi, arxiv, url, type, source, ids, work"
@@ -93,6 +95,7 @@ def finish_search(conn: sqlite3.Connection) -> None:
     """
     conn.execute("INSERT INTO records_fts(records_fts) VALUES('optimize')")
     write_term_counts(conn)
+    write_title_keys(conn)
 
 
 def write_term_counts(conn: sqlite3.Connection) -> None:
@@ -103,6 +106,35 @@ def write_term_counts(conn: sqlite3.Connection) -> None:
                  "'row')")
     conn.execute("INSERT INTO terms SELECT term, doc FROM temp.records_vocab")
     conn.execute("DROP TABLE temp.records_vocab")
+
+
+def write_title_keys(conn: sqlite3.Connection) -> None:
+    """Store each record's title key (records.title_key: the title less its typography), and
+    its main title's, for whole-title look-ups.
+
+    Full-text search narrows a query by its rarest words, which are often the family names:
+    a real title cited with another paper's authors (HALLMARK's swapped authors, merged
+    citations) then finds those authors' papers, and the dense channel, which embeds the
+    names too, misses it as well. Written anew with every change, like the term counts.
+    """
+    conn.execute("DROP TABLE IF EXISTS titles")
+    conn.execute("CREATE TABLE titles (key TEXT NOT NULL, rid INTEGER NOT NULL)")
+    rows = conn.execute("SELECT rid, title FROM records")
+    conn.executemany("INSERT INTO titles (key, rid) VALUES (?, ?)",
+                     ((key, rid) for rid, title in rows for key in title_lookup_keys(title)))
+    conn.execute("CREATE INDEX titles_key ON titles (key)")
+
+
+def title_lookup_keys(title: str | None) -> list[str]:
+    """The keys a title is found by: its own and, as compare.title_similarity counts a
+    citation of the main title alone as the same title, its main title's. Short titles
+    ("Attention", "Deep learning") name many works, and are left to full-text search."""
+    if not title:
+        return []
+    keys = [title_key(title)]
+    if ":" in title:
+        keys.append(title_key(title.split(":")[0]))
+    return [key for key in dict.fromkeys(keys) if len(key) >= DISTINCTIVE_TITLE_CHARS]
 
 
 # What a reader needs: the table and columns every query here names, and the FTS index.
@@ -245,6 +277,19 @@ class Store:
 
     def rids_by_doi(self, doi: str) -> list[int]:
         return [int(r[0]) for r in self._rows("SELECT rid FROM records WHERE doi = ?", [doi])]  # type: ignore[call-overload]
+
+    def rids_by_title(self, title: str) -> list[int]:
+        """Records whose title, or main title, is ``title`` up to typography; none for a short
+        title, or in an index built before title keys existed."""
+        key = title_key(title)
+        if len(key) < DISTINCTIVE_TITLE_CHARS or not self.has_title_keys:
+            return []
+        rows = self._rows("SELECT rid FROM titles WHERE key = ? LIMIT ?", [key, TITLE_HITS])
+        return [int(r[0]) for r in rows]  # type: ignore[call-overload]
+
+    @cached_property
+    def has_title_keys(self) -> bool:
+        return bool(self._rows("SELECT 1 FROM sqlite_master WHERE name = 'titles'"))
 
     def rids_by_arxiv(self, arxiv: str) -> list[int]:
         rows = self._rows("SELECT rid FROM records WHERE arxiv = ?", [arxiv])
