@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -115,14 +116,23 @@ def write_title_keys(conn: sqlite3.Connection) -> None:
     Full-text search narrows a query by its rarest words, which are often the family names:
     a real title cited with another paper's authors (HALLMARK's swapped authors, merged
     citations) then finds those authors' papers, and the dense channel, which embeds the
-    names too, misses it as well. Written anew with every change, like the term counts.
+    names too, misses it as well. Keys are stored as 64-bit hashes in one b-tree (7 MB
+    instead of 51 MB of text and index at 331 k records); a collision only adds a candidate,
+    which the comparison then rejects. Written anew with every change, like the term counts.
     """
     conn.execute("DROP TABLE IF EXISTS titles")
-    conn.execute("CREATE TABLE titles (key TEXT NOT NULL, rid INTEGER NOT NULL)")
-    rows = conn.execute("SELECT rid, title FROM records")
-    conn.executemany("INSERT INTO titles (key, rid) VALUES (?, ?)",
-                     ((key, rid) for rid, title in rows for key in title_lookup_keys(title)))
-    conn.execute("CREATE INDEX titles_key ON titles (key)")
+    conn.execute("CREATE TABLE titles (hash INTEGER NOT NULL, rid INTEGER NOT NULL, "
+                 "PRIMARY KEY (hash, rid)) WITHOUT ROWID")
+    rows = conn.execute("SELECT rid, title FROM records").fetchall()
+    conn.executemany("INSERT OR IGNORE INTO titles (hash, rid) VALUES (?, ?)",
+                     sorted((_key_hash(key), rid) for rid, title in rows
+                            for key in title_lookup_keys(title)))
+
+
+def _key_hash(key: str) -> int:
+    """A title key as a signed 64-bit integer, the same in every process (unlike hash())."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(),
+                          "big", signed=True)
 
 
 def title_lookup_keys(title: str | None) -> list[str]:
@@ -284,7 +294,8 @@ class Store:
         key = title_key(title)
         if len(key) < DISTINCTIVE_TITLE_CHARS or not self.has_title_keys:
             return []
-        rows = self._rows("SELECT rid FROM titles WHERE key = ? LIMIT ?", [key, TITLE_HITS])
+        rows = self._rows("SELECT rid FROM titles WHERE hash = ? LIMIT ?",
+                          [_key_hash(key), TITLE_HITS])
         return [int(r[0]) for r in rows]  # type: ignore[call-overload]
 
     @cached_property
