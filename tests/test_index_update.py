@@ -24,6 +24,7 @@ from citecheck.index.store import STORE_FILE
 from citecheck.index.update import add_to_index, remove_from_index
 from citecheck.index.vectors import VECTORS_FILE
 from tests.test_index import hallmark_lines, write_source
+from tests.test_index_integrity import refresh_manifest
 
 
 class CountingEncoder:
@@ -107,6 +108,8 @@ def test_changed_record_is_found_by_its_new_title(index: Path, tmp_path: Path) -
     hits = opened.vectors.search(opened.encoder.encode_batch([entry["fields"]["title"]]), 1)
     assert hits[0][0][0] == 3
     assert opened.store.search("zebra finches", 1)[0][0] == 3
+    assert opened.store.rids_by_title(entry["fields"]["title"]) == [3]
+    assert 3 not in opened.store.rids_by_title(json.loads(hallmark_lines(3, 4)[0])["fields"]["title"])
 
 
 def search_segments(index: Path) -> int:
@@ -132,6 +135,7 @@ def test_remove_by_id_drops_the_record_its_vector_and_its_search_hit(index: Path
     assert (opened.manifest.count, opened.vectors.count) == (99, 99)
     assert opened.store.by_id(record.id) is None
     assert 5 not in [rid for rid, _ in opened.store.search(record.title, 5)]
+    assert 5 not in opened.store.rids_by_title(record.title)
 
 
 def test_remove_by_source_drops_its_records_and_its_manifest_entry(
@@ -140,6 +144,19 @@ def test_remove_by_source_drops_its_records_and_its_manifest_entry(
     summary = remove_from_index(index, source="b.jsonl")
     assert (summary.removed, summary.manifest.count) == (30, 100)
     assert [Path(s["path"]).name for s in summary.manifest.sources] == ["a.jsonl"]
+
+
+def test_an_index_without_title_keys_gets_them_all_on_its_first_update(
+        index: Path, tmp_path: Path) -> None:
+    with closing(sqlite3.connect(index / STORE_FILE)) as conn, conn:
+        conn.execute("DROP TABLE titles")  # as indexes built before title keys are
+    refresh_manifest(index)
+    assert not Index.open(index).store.has_title_keys
+    add_to_index(index, [write_source(tmp_path / "b.jsonl", hallmark_lines(100, 101))])
+    store = Index.open(index).store
+    long_titled = [(rid, record) for rid, record in store.iter_records() if len(record.title) >= 30]
+    assert len(long_titled) > 80  # of 101: the old records as well as the added one
+    assert all(rid in store.rids_by_title(record.title) for rid, record in long_titled)
 
 
 def test_removed_record_can_be_added_back(index: Path, tmp_path: Path) -> None:

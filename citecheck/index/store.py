@@ -96,7 +96,6 @@ def finish_search(conn: sqlite3.Connection) -> None:
     """
     conn.execute("INSERT INTO records_fts(records_fts) VALUES('optimize')")
     write_term_counts(conn)
-    write_title_keys(conn)
 
 
 def write_term_counts(conn: sqlite3.Connection) -> None:
@@ -109,24 +108,31 @@ def write_term_counts(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE temp.records_vocab")
 
 
-def write_title_keys(conn: sqlite3.Connection) -> None:
-    """Store each record's title key (records.title_key: the title less its typography), and
-    its main title's, for whole-title look-ups.
+def ensure_title_keys(conn: sqlite3.Connection) -> None:
+    """Give a store its whole-title look-up table (filled from its records) if it has none.
 
     Full-text search narrows a query by its rarest words, which are often the family names:
     a real title cited with another paper's authors (HALLMARK's swapped authors, merged
     citations) then finds those authors' papers, and the dense channel, which embeds the
-    names too, misses it as well. Keys are stored as 64-bit hashes in one b-tree (7 MB
-    instead of 51 MB of text and index at 331 k records); a collision only adds a candidate,
-    which the comparison then rejects. Written anew with every change, like the term counts.
+    names too, misses it as well. Each record's title key (records.title_key: the title
+    less its typography), and its main title's, is kept as a 64-bit hash in one b-tree (7 MB
+    instead of 51 MB of text and index at 331 k records); a collision only adds a
+    candidate, which the comparison then rejects. StoreWriter keeps the table in step with
+    the records, as it keeps the dedupe keys.
     """
-    conn.execute("DROP TABLE IF EXISTS titles")
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'titles'").fetchone():
+        return
     conn.execute("CREATE TABLE titles (hash INTEGER NOT NULL, rid INTEGER NOT NULL, "
                  "PRIMARY KEY (hash, rid)) WITHOUT ROWID")
+    conn.execute("CREATE INDEX titles_rid ON titles (rid)")
     rows = conn.execute("SELECT rid, title FROM records").fetchall()
     conn.executemany("INSERT OR IGNORE INTO titles (hash, rid) VALUES (?, ?)",
-                     sorted((_key_hash(key), rid) for rid, title in rows
-                            for key in title_lookup_keys(title)))
+                     sorted(row for rid, title in rows for row in title_rows(rid, title)))
+
+
+def title_rows(rid: int, title: str | None) -> list[tuple[int, int]]:
+    """The (hash, rid) rows by which the titles table finds a record."""
+    return [(_key_hash(key), rid) for key in title_lookup_keys(title)]
 
 
 def _key_hash(key: str) -> int:

@@ -10,7 +10,7 @@ from itertools import islice
 from pathlib import Path
 
 from citecheck.compare import compare_authors, title_similarity
-from citecheck.index.store import SQL_CHUNK
+from citecheck.index.store import SQL_CHUNK, ensure_title_keys, title_rows
 from citecheck.index.vectors import embedding_text
 from citecheck.records import Record, normalize_text
 from citecheck.venues import default_venue_table
@@ -104,6 +104,8 @@ class StoreWriter:
 
     def __init__(self, path: Path, *, update_existing: bool) -> None:
         self.conn = sqlite3.connect(path)
+        with self.conn:  # an index built before title keys gets them on its first update
+            ensure_title_keys(self.conn)
         self.update_existing = update_existing
         self.next_rid = int(self.conn.execute(
             "SELECT coalesce(max(rid), -1) + 1 FROM records").fetchone()[0])
@@ -196,6 +198,9 @@ class StoreWriter:
             "UPDATE records SET ids = ?, doi = ?, arxiv = ? WHERE rid = ?",
             [(row["ids"], row["doi"], row["arxiv"], rid) for rid, row in merged.items()])
         self.conn.executemany("INSERT OR IGNORE INTO keys (key, rid) VALUES (?, ?)", key_rows)
+        self.conn.executemany("INSERT OR IGNORE INTO titles (hash, rid) VALUES (?, ?)",
+                              [row for rid, new in pending.items()
+                               for row in title_rows(rid, str(new["title"]))])
         return work
 
     def _stored_rows(self, rids: set[int]) -> dict[int, dict[str, object]]:
@@ -227,6 +232,9 @@ class StoreWriter:
         self.conn.execute("DELETE FROM keys WHERE rid = ?", [rid])
         self.conn.executemany("INSERT OR IGNORE INTO keys (key, rid) VALUES (?, ?)",
                               [(key, rid) for key in keys])
+        self.conn.execute("DELETE FROM titles WHERE rid = ?", [rid])
+        self.conn.executemany("INSERT OR IGNORE INTO titles (hash, rid) VALUES (?, ?)",
+                              title_rows(rid, record.title))
         stats.updated += 1
         if row["content_hash"] != old["content_hash"]:
             work.rids.append(rid)
@@ -240,6 +248,7 @@ class StoreWriter:
                 marks = ",".join("?" * len(chunk))
                 self.conn.execute(f"DELETE FROM records WHERE rid IN ({marks})", chunk)
                 self.conn.execute(f"DELETE FROM keys WHERE rid IN ({marks})", chunk)
+                self.conn.execute(f"DELETE FROM titles WHERE rid IN ({marks})", chunk)
 
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM records").fetchone()[0])
