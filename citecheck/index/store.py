@@ -306,7 +306,7 @@ class Store:
 
     @cached_property
     def has_title_keys(self) -> bool:
-        return bool(self._rows("SELECT 1 FROM sqlite_master WHERE name = 'titles'"))
+        return self._has_table("titles")
 
     def rids_by_arxiv(self, arxiv: str) -> list[int]:
         rows = self._rows("SELECT rid FROM records WHERE arxiv = ?", [arxiv])
@@ -378,7 +378,11 @@ class Store:
 
     @cached_property
     def has_term_counts(self) -> bool:
-        return bool(self._rows("SELECT 1 FROM sqlite_master WHERE name = 'terms'"))
+        return self._has_table("terms")
+
+    def _has_table(self, name: str) -> bool:
+        """Whether the store has table ``name`` (indexes of older builds lack some)."""
+        return bool(self._rows("SELECT 1 FROM sqlite_master WHERE name = ?", [name]))
 
     def _by_rarity(self, query: str) -> list[tuple[str, int]]:
         """The words of an OR-query that some record has, with their record counts, rarest first."""
