@@ -19,7 +19,7 @@ from citecheck.errors import IndexError_
 from citecheck.index import Index
 from citecheck.index.build import build_index
 from citecheck.index.encoders import STATIC_ENCODER, get_encoder
-from citecheck.index.manifest import MANIFEST_FILE, load_manifest
+from citecheck.index.manifest import BUILD_RECIPE, MANIFEST_FILE, load_manifest
 from citecheck.index.store import STORE_FILE
 from citecheck.index.update import add_to_index, remove_from_index
 from citecheck.index.vectors import VECTORS_FILE
@@ -157,6 +157,19 @@ def test_an_index_without_title_keys_gets_them_all_on_its_first_update(
     long_titled = [(rid, record) for rid, record in store.iter_records() if len(record.title) >= 30]
     assert len(long_titled) > 80  # of 101: the old records as well as the added one
     assert all(rid in store.rids_by_title(record.title) for rid, record in long_titled)
+
+
+def test_an_update_keeps_the_recipe_its_index_was_built_with(index: Path, tmp_path: Path) -> None:
+    # An index built before recipes were recorded stays so: an update does not split the
+    # duplicates its build merged, so the default index is still rebuilt.
+    path = index / MANIFEST_FILE
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    assert manifest.pop("recipe") == BUILD_RECIPE
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    add_to_index(index, [write_source(tmp_path / "b.jsonl", hallmark_lines(100, 101))])
+    assert load_manifest(index).recipe == 0
+    remove_from_index(index, [Index.open(index).store.get([5])[5].id])
+    assert load_manifest(index).recipe == 0
 
 
 def test_removed_record_can_be_added_back(index: Path, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from citecheck import Verifier
 from citecheck.config import COMPLETE_VENUE_YEARS, SourceSpec
 from citecheck.index.build import build_index
 from citecheck.index.encoders import get_encoder
-from citecheck.index.manifest import load_manifest
+from citecheck.index.manifest import BUILD_RECIPE, load_manifest
 
 from conftest import FIXTURES, run_cli
 
@@ -339,6 +339,17 @@ def test_default_index_is_built_on_first_use_and_rebuilt_when_its_sources_change
     assert changed.returncode == 0
     assert "its source list changed" in changed.stderr
     assert load_manifest(tmp_path / "default").count == 14
+    # A default index built by an earlier citecheck, which built it differently, is rebuilt;
+    # the format is the same, so indexes of the user's own are still read as they are.
+    manifest_path = tmp_path / "default" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    del manifest["recipe"]
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    assert load_manifest(tmp_path / "default").recipe == 0
+    older = run_cli(str(answer), env={**env, "CITECHECK_SOURCES": f"{ACCEPTED}:{ARXIV}"})
+    assert older.returncode == 0
+    assert "builds it differently" in older.stderr
+    assert load_manifest(tmp_path / "default").recipe == BUILD_RECIPE
 
 
 def test_citations_past_the_cap_are_reported_not_checked(open_world_index: Path,

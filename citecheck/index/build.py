@@ -16,7 +16,13 @@ import numpy as np
 from citecheck.config import COMPLETE_VENUE_YEARS, SourceSpec
 from citecheck.errors import SourceError
 from citecheck.index.encoders import Encoder
-from citecheck.index.manifest import Manifest, file_digest, load_manifest, source_digest
+from citecheck.index.manifest import (
+    BUILD_RECIPE,
+    Manifest,
+    file_digest,
+    load_manifest,
+    source_digest,
+)
 from citecheck.index.store import STORE_FILE, create_store, enable_search, finish_search
 from citecheck.index.swap import (
     recover_interrupted_swap,
@@ -167,14 +173,16 @@ class CoverageCollector:
 def write_manifest(directory: Path, model: str, dimension: int, count: int,
                    sources: list[dict[str, Any]], vector_index: str,
                    built_at: str | None = None, complete: bool = False,
-                   complete_venue_years: dict[str, list[int]] | None = None) -> Manifest:
-    """Write ``manifest.json``; ``complete`` declares the index a closed world, and
-    ``complete_venue_years`` the venue-years whose every paper it holds."""
+                   complete_venue_years: dict[str, list[int]] | None = None,
+                   recipe: int = BUILD_RECIPE) -> Manifest:
+    """Write ``manifest.json``; ``complete`` declares the index a closed world,
+    ``complete_venue_years`` the venue-years whose every paper it holds, and ``recipe`` the
+    build's (an update keeps the recipe its index was built with)."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
     manifest = Manifest(
         model=model, dimension=dimension, count=count, sources=sources,
         files={name: file_digest(directory / name) for name in (STORE_FILE, VECTORS_FILE)},
-        built_at=built_at or now, updated_at=now, vector_index=vector_index,
+        built_at=built_at or now, updated_at=now, vector_index=vector_index, recipe=recipe,
         coverage={**index_coverage(directory / STORE_FILE), "complete": complete,
                   "complete_venue_years": complete_venue_years or {}},
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 from citecheck.config import default_encoder_name, default_index_dir, default_sources
 from citecheck.index.build import Progress, build_index
 from citecheck.index.encoders import canonical_encoder_name, get_encoder
-from citecheck.index.manifest import FORMAT_VERSION, MANIFEST_FILE
+from citecheck.index.manifest import BUILD_RECIPE, FORMAT_VERSION, MANIFEST_FILE
 
 
 def default_index_state(directory: Path) -> str | None:
@@ -24,6 +24,8 @@ def default_index_state(directory: Path) -> str | None:
         return None
     if manifest.get("format_version") != FORMAT_VERSION:
         return "its format changed"
+    if manifest.get("recipe", 0) != BUILD_RECIPE:
+        return "this citecheck builds it differently"
     # Compared by name: loading the encoder here would cost a CLI run its start-up.
     if manifest.get("model") != canonical_encoder_name(default_encoder_name()):
         return "its encoder changed"

@@ -12,6 +12,10 @@ from citecheck.errors import IndexCorruptError, IndexMismatchError, IndexMissing
 
 MANIFEST_FILE = "manifest.json"
 FORMAT_VERSION = 2  # 2: records carry provenance (ids) and their work (versions)
+# What a build does to its sources that the format does not show, so readers still read
+# older builds while the default index, a cache of data/default_index.json, is rebuilt:
+# 1: duplicates that disagree on a version's authors kept apart; whole-title keys.
+BUILD_RECIPE = 1
 
 
 @dataclass(slots=True)
@@ -29,6 +33,8 @@ class Manifest:
     vector_index: str = "flat"
     coverage: dict[str, Any] = field(default_factory=dict)
     """Canonical venues and years present, so absence outside them is not called fabrication."""
+    recipe: int = 0
+    """The BUILD_RECIPE of the build (0: before recipes were recorded); updates keep it."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -51,6 +57,7 @@ def rebuild_hint(directory: Path, encoder: str | None = None) -> str:
 _FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
     "model": str, "dimension": int, "count": int, "format_version": int, "sources": list,
     "files": dict, "built_at": str, "updated_at": str, "vector_index": str, "coverage": dict,
+    "recipe": int,
 }
 
 

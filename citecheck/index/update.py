@@ -141,7 +141,8 @@ def add_to_index(directory: Path, sources: list[SourceSpec], *, encoder: Encoder
                 staging, encoder.name, encoder.dimension, count, manifest.sources + summaries,
                 vectors.kind, built_at=manifest.built_at,
                 complete=bool(manifest.coverage.get("complete")),
-                complete_venue_years=manifest.coverage.get("complete_venue_years"))
+                complete_venue_years=manifest.coverage.get("complete_venue_years"),
+                recipe=manifest.recipe)
     return summary
 
 
@@ -175,5 +176,6 @@ def remove_from_index(directory: Path, record_ids: list[str] | None = None, *,
             summary.manifest = write_manifest(
                 staging, manifest.model, manifest.dimension, count, sources, vectors.kind,
                 built_at=manifest.built_at, complete=bool(manifest.coverage.get("complete")),
-                complete_venue_years=manifest.coverage.get("complete_venue_years"))
+                complete_venue_years=manifest.coverage.get("complete_venue_years"),
+                recipe=manifest.recipe)
     return summary
