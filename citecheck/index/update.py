@@ -137,12 +137,9 @@ def add_to_index(directory: Path, sources: list[SourceSpec], *, encoder: Encoder
             writer.close()
             vectors = _grow_if_needed(vectors)
             vectors.save(staging / VECTORS_FILE)
-            summary.manifest = write_manifest(
-                staging, encoder.name, encoder.dimension, count, manifest.sources + summaries,
-                vectors.kind, built_at=manifest.built_at,
-                complete=bool(manifest.coverage.get("complete")),
-                complete_venue_years=manifest.coverage.get("complete_venue_years"),
-                recipe=manifest.recipe)
+            summary.manifest = _rewrite_manifest(
+                staging, manifest, encoder.name, encoder.dimension, count,
+                manifest.sources + summaries, vectors.kind)
     return summary
 
 
@@ -173,9 +170,17 @@ def remove_from_index(directory: Path, record_ids: list[str] | None = None, *,
             vectors.save(staging / VECTORS_FILE)
             sources = [entry for entry in manifest.sources if source is None
                        or Path(str(entry.get("path"))).name != Path(source).name]
-            summary.manifest = write_manifest(
-                staging, manifest.model, manifest.dimension, count, sources, vectors.kind,
-                built_at=manifest.built_at, complete=bool(manifest.coverage.get("complete")),
-                complete_venue_years=manifest.coverage.get("complete_venue_years"),
-                recipe=manifest.recipe)
+            summary.manifest = _rewrite_manifest(staging, manifest, manifest.model,
+                                                 manifest.dimension, count, sources, vectors.kind)
     return summary
+
+
+def _rewrite_manifest(staging: Path, manifest: Manifest, model: str, dimension: int, count: int,
+                      sources: list[dict[str, Any]], vector_index: str) -> Manifest:
+    """The manifest of an updated index: what its build declared (when it was built, its
+    closed world and complete venue-years, its recipe) carried over."""
+    return write_manifest(
+        staging, model, dimension, count, sources, vector_index, built_at=manifest.built_at,
+        complete=bool(manifest.coverage.get("complete")),
+        complete_venue_years=manifest.coverage.get("complete_venue_years"),
+        recipe=manifest.recipe)
