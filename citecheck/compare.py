@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -79,6 +80,10 @@ class Comparison:
     """The reading of the citation that was compared."""
 
 
+# A note a source appends to a title: "[In Chinese]", "[In Danish]".
+_TITLE_NOTE = re.compile(r"\s*\[in\s[^\[\]]{2,30}\]$", re.IGNORECASE)
+
+
 # Candidates repeat across a citation's readings and a batch's citations; the inputs are
 # strings, so the same pair is scored once.
 @lru_cache(maxsize=65536)
@@ -96,6 +101,8 @@ def title_similarity(cited: str | None, expected: str | None) -> float:
     cited_key = title_key(cited)
     if cited_key == title_key(expected):
         return 1.0
+    if expected.endswith("]") and cited_key == title_key(_TITLE_NOTE.sub("", expected)):
+        return 1.0  # the ACL Anthology's "… Tendency)[In Chinese]", cited without the note
     main_title = title_key(expected.split(":")[0]) if ":" in expected else ""
     if main_title and len(main_title) >= MAIN_TITLE_CHARS and cited_key == main_title:
         return 1.0
@@ -214,11 +221,25 @@ def _single_letter_family(cited: NameParts, expected: NameParts) -> bool:
                for a in (False, True) for b in (False, True))
 
 
-def _family_only_matches_either_end(cited: NameParts, expected: NameParts) -> bool:
+def _capitals_read_as_initials(cited: NameParts, expected: NameParts) -> bool:
+    """A family name in capitals read as initials: "Edward LOO" parsed as "L. O. O. Edward"
+    and "TIANYI LIU" as "L. I. U. Tianyi"; the initials spell a word of the other name."""
+    letters = [word for word in cited.words if len(word) == 1]
+    if len(letters) < 2 or len(letters) == len(cited.words):
+        return False
+    spelled = "".join(letters)
+    rest = [word for word in cited.words if len(word) > 1]
+    return spelled in expected.words and all(word in expected.words for word in rest)
+
+
+def _family_only_matches_a_name_word(cited: NameParts, expected: NameParts) -> bool:
     """A family name cited alone, against a record that writes that family name first
-    ("Ma" for "MA KAILI")."""
-    return (len(cited.words) == 1 and len(expected.words) >= 2
-            and cited.family == expected.words[0] and len(cited.family) >= 2)
+    ("Ma" for "MA KAILI") or inside a longer name ("Karimpanal" for "Thommen Karimpanal
+    George", whom other sources call Thommen George Karimpanal)."""
+    if len(cited.words) != 1 or len(expected.words) < 2 or len(cited.family) < 2:
+        return False
+    return cited.family == expected.words[0] or (
+        len(cited.family) >= 3 and cited.family in expected.words[1:-1])
 
 
 def _same_person(cited: NameParts, expected: NameParts) -> bool:
@@ -228,17 +249,36 @@ def _same_person(cited: NameParts, expected: NameParts) -> bool:
     # of two different people have none, and are not checked rule by rule.
     if not ((cited.words and expected.words and cited.words[0][0] == expected.words[0][0])
             or (expected.words and expected.words[0] == cited.family)
+            or (len(cited.words) == 1 and cited.family in expected.words[1:-1])
             or len(cited.family) == 1 or len(expected.family) == 1):
         return False
     return (_swapped_order(cited, expected)
             or _same_person_reordered(cited, expected)
             or _initialed_with_one_more_part(cited, expected)
             or _single_letter_family(cited, expected)
-            or _family_only_matches_either_end(cited, expected))
+            or _family_only_matches_a_name_word(cited, expected)
+            or _capitals_read_as_initials(cited, expected))
+
+
+def _repeat_period(names: tuple[str, ...]) -> int:
+    """The length of a list written again after itself (a source's glitch copied into
+    citations: "P.E. Missiuro; N. Roy; P.E. Missiuro; N. Roy", or cut short by a style's
+    "et al.": "Okada M, Komatsu M, Okumura R, Taniguchi T, Okada M, Komatsu M, et al.").
+
+    Two names alike may be two people ("Zhang and Zhang"); two or more alike in order are not.
+    """
+    count = len(names)
+    if count < 4 or names.count(names[0]) < 2:
+        return count
+    for period in range(2, count - 1):
+        if names[period:] == names[: count - period] and len(set(names[:period])) > 1:
+            return period
+    return count
 
 
 def _distinct_names(names: tuple[str, ...]) -> list[str]:
     """A record's author list with names listed twice kept once (sources repeat names)."""
+    names = names[:_repeat_period(names)]
     seen: set[str] = set()
     distinct = []
     for name in names:
@@ -286,6 +326,7 @@ class _LongList:
                 keys += [("core first", person.core[0]), ("core last", person.core[-1])]
             if person.words:
                 keys += [("first word", person.words[0]), ("initial", person.words[0][0])]
+                keys += [("inner word", word) for word in person.words[1:-1]]
             for key in keys:
                 self.by_key.setdefault(key, []).append(position)
             if len(person.family) == 1:
@@ -295,8 +336,9 @@ class _LongList:
         """Positions where ``name`` may match, in list order; None: every position may."""
         # Which rule needs which key: _same_family equal or close family names, or a shared
         # first or last core word; _same_person_reordered and _initialed_with_one_more_part
-        # the same first letter; _swapped_order and _family_only_matches_either_end the cited
-        # family name as the first word; _single_letter_family a one-letter family name.
+        # the same first letter; _swapped_order and _family_only_matches_a_name_word the cited
+        # family name as the first (or an inner) word; _single_letter_family a one-letter
+        # family name.
         if len(name.family) == 1:
             return None
         keys = [("family", name.family.replace(" ", ""))]
@@ -305,6 +347,8 @@ class _LongList:
         if name.words:
             keys.append(("initial", name.words[0][0]))
         keys.append(("first word", name.family))
+        if len(name.words) == 1:
+            keys.append(("inner word", name.family))
         found = {p for key in keys for p in self.by_key.get(key, ())}
         found.update(self.one_letter_families)
         if name.family:
@@ -401,7 +445,7 @@ def compare(cited: CitedFields, record: Record, venues: VenueTable) -> Compariso
 
     if cited.venue:
         venue_problem = _venue_mismatch(cited.venue, cited_venue, record, record_venue,
-                                        record_is_preprint, cited_is_preprint)
+                                        record_is_preprint, cited_is_preprint, venues)
         if venue_problem:
             mismatches.append(venue_problem)
 
@@ -416,19 +460,25 @@ def compare(cited: CitedFields, record: Record, venues: VenueTable) -> Compariso
 
 def _venue_mismatch(cited_text: str, cited_venue: Venue | None, record: Record,
                     record_venue: Venue | None,
-                    record_is_preprint: bool, cited_is_preprint: bool) -> Mismatch | None:
+                    record_is_preprint: bool, cited_is_preprint: bool,
+                    venues: VenueTable) -> Mismatch | None:
     expected = record.venue or ("arXiv" if record_is_preprint else "")
     if cited_is_preprint:
         # Citing the preprint of a published paper is legitimate, not an error.
         return None
     if record_is_preprint:
-        return Mismatch("venue", cited_text, expected or "arXiv (preprint)")
-    if cited_venue is not None and record_venue is not None:
-        return None if cited_venue == record_venue else Mismatch("venue", cited_text, expected)
-    if not record.venue:
+        wrong = True
+    elif cited_venue is not None and record_venue is not None:
+        wrong = cited_venue != record_venue
+    elif not record.venue:
         return None
-    score = fuzz.token_set_ratio(normalize_text(cited_text), normalize_text(record.venue))
-    return None if score >= 90 else Mismatch("venue", cited_text, expected)
+    else:
+        score = fuzz.token_set_ratio(normalize_text(cited_text), normalize_text(record.venue))
+        wrong = score < 90
+    # "Proceedings of the" (a venue name cut short at its year) names no venue to be wrong.
+    if not wrong or not venues.names_a_venue(cited_text):
+        return None
+    return Mismatch("venue", cited_text, expected or "arXiv (preprint)")
 
 
 def _doi_mismatch(cited: CitedFields, record: Record, cited_venue: Venue | None,

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from citecheck.compare import title_similarity
 from citecheck.extract.types import CitedFields
 from citecheck.index import Index
-from citecheck.records import Record, arxiv_from_doi, family_name
+from citecheck.records import (
+    DISTINCTIVE_TITLE_CHARS,
+    Record,
+    arxiv_from_doi,
+    family_name,
+    title_key,
+)
 
 # Reciprocal rank fusion constant from Cormack et al. (2009); insensitive in 20..100.
 RRF_K = 60
@@ -21,6 +28,14 @@ CLOSE_CHECK = 3
 CLOSE_TITLE = 0.90
 # An exact identifier hit outranks any text match.
 IDENTIFIER_BONUS = 1.0
+# Sentences and quoted or emphasised parts of a citation's text, looked up whole when the
+# parsed title is short and no record's: where the title stands when the fields around it
+# were misread ("CHANG, M., JANG, E. H., KIM, W. & YOON, D. Gaze Entropy ..." gave "KIM").
+_TEXT_PART_BREAK = re.compile(r"(?<=[.?!])\s+|[“”\"*]+")
+MAX_TEXT_TITLES = 6
+# A parsed title this short ("KIM", "O. Gupta") may be a misread; a longer one that is no
+# record's title is a title the index lacks, and its words reach the lexical channel.
+FEW_TITLE_WORDS = 4
 
 
 @dataclass(slots=True)
@@ -39,6 +54,18 @@ def query_text(fields: CitedFields, raw_text: str) -> str:
         families = ", ".join(family_name(a) for a in fields.authors[:6])
         return f"{fields.title}. {families}" if families else fields.title
     return raw_text
+
+
+def text_titles(raw_text: str, parsed_title: str | None) -> list[str]:
+    """Parts of a citation's text long enough to be a distinctive title, but the parsed one."""
+    parts = []
+    for part in _TEXT_PART_BREAK.split(raw_text):
+        part = part.strip(" ,;:()[].")
+        # The part the title was read from is mostly the title itself, letter for letter.
+        if DISTINCTIVE_TITLE_CHARS <= len(part) <= 400 and part != parsed_title and (
+                not parsed_title or title_key(part) != title_key(parsed_title)):
+            parts.append(part)
+    return parts[:MAX_TEXT_TITLES]
 
 
 def identifier_hits(index: Index, fields: CitedFields) -> list[int]:
@@ -83,13 +110,16 @@ def retrieve_many(index: Index, queries: list[tuple[CitedFields, str]],
     fused: list[tuple[dict[int, float], dict[int, dict[str, int]]]] = []
     fetched: list[dict[int, Record]] = []
     needs_dense: list[int] = []
-    for position, ((fields, _raw), text) in enumerate(zip(queries, texts, strict=True)):
+    for position, ((fields, raw), text) in enumerate(zip(queries, texts, strict=True)):
         scores: dict[int, float] = {}
         channels: dict[int, dict[str, int]] = {}
         ids = identifier_hits(index, fields)
         # The cited title looked up whole: full-text search narrows by the rarest words,
         # the family names when a real title is cited with other authors, and misses it.
         titled = index.store.rids_by_title(fields.title) if fields.title else []
+        if not titled and len((fields.title or "").split()) < FEW_TITLE_WORDS:
+            titled = [rid for part in text_titles(raw, fields.title)
+                      for rid in index.store.rids_by_title(part)]
         lexical = [rid for rid, _ in index.store.search(text, CHANNEL_DEPTH)]
         _fuse(scores, channels, "identifier", ids, IDENTIFIER_BONUS)
         _fuse(scores, channels, "title", titled)

@@ -27,29 +27,52 @@ class Venue:
     kind: str
     doi_prefixes: tuple[str, ...]
     issues_dois: bool
+    volume_zero_year: int | None = None
+    """A proceedings series numbered by volume: volume N holds the papers of this year + N."""
+
+    def volume_year(self, volume: str | None) -> int | None:
+        """The year whose papers volume ``volume`` of the series holds, if it is numbered."""
+        if self.volume_zero_year is None or not volume or not volume.isdigit():
+            return None
+        return self.volume_zero_year + int(volume)
 
     @property
     def is_preprint(self) -> bool:
         return self.kind == "preprint"
 
 
-def _key(name: str) -> str:
-    return " ".join(_FILLER.sub(" ", normalize_text(name)).split())
+# What is left of a journal named after its publisher once the filler goes ("Journal of the
+# ACM", "Communications of the ACM"): no name at all, so such a name keeps its filler.
+_GENERIC_KEYS = frozenset({"journal", "communications", "transactions", "letters", "magazine",
+                           "review", "conference", "symposium", "workshop"})
+
+
+def _key(name: str, abbreviations: dict[str, str] | None = None) -> str:
+    """A venue name without filler, its abbreviated words written out ("Proc. Int. Conf.")."""
+    words = normalize_text(name).split()
+    if abbreviations:
+        words = [abbreviations.get(word, word) for word in words]
+    written = " ".join(words)
+    key = " ".join(_FILLER.sub(" ", written).split())
+    return written if key in _GENERIC_KEYS else key
 
 
 class VenueTable:
     """Resolves free-text venue names to canonical venues."""
 
-    def __init__(self, entries: list[dict[str, object]]) -> None:
+    def __init__(self, entries: list[dict[str, object]],
+                 abbreviations: dict[str, str] | None = None) -> None:
+        self.abbreviations = abbreviations or {}
         self.by_key: dict[str, Venue] = {}
         self.by_token: dict[str, Venue] = {}
         for entry in entries:
             venue = Venue(str(entry["canonical"]), str(entry.get("kind", "conference")),
                           tuple(entry.get("doi_prefixes", ())),  # type: ignore[arg-type]
-                          bool(entry.get("issues_dois", True)))
+                          bool(entry.get("issues_dois", True)),
+                          entry.get("volume_zero_year"))  # type: ignore[arg-type]
             names = [venue.canonical, *entry.get("aliases", ())]  # type: ignore[misc]
             for name in names:
-                key = _key(name)
+                key = self._key(name)
                 if key:
                     self.by_key.setdefault(key, venue)
                 # Short all-caps acronyms (CVPR, NeurIPS, NIPS) are recognised as tokens
@@ -63,12 +86,20 @@ class VenueTable:
     @classmethod
     def load(cls, path: Path | None = None) -> VenueTable:
         path = path or data_dir() / VENUES_FILE
-        return cls(json.loads(path.read_text(encoding="utf-8"))["venues"])
+        table = json.loads(path.read_text(encoding="utf-8"))
+        return cls(table["venues"], table.get("abbreviations"))
+
+    def _key(self, name: str) -> str:
+        return _key(name, self.abbreviations)
+
+    def names_a_venue(self, name: str) -> bool:
+        """Whether ``name`` has a word beyond filler ("Proceedings of the" has none)."""
+        return bool(self._key(name))
 
     def venue_key(self, name: str) -> str:
         """The canonical name of a venue, else its name without years, ordinals and filler."""
         venue = self.resolve(name)
-        return venue.canonical if venue else (_key(name) or normalize_text(name))
+        return venue.canonical if venue else (self._key(name) or normalize_text(name))
 
     def resolve(self, name: str | None) -> Venue | None:
         if not name:
@@ -80,7 +111,7 @@ class VenueTable:
         return self._resolved[name]
 
     def _resolve(self, name: str) -> Venue | None:
-        key = _key(name)
+        key = self._key(name)
         if not key:
             return None
         if key in self.by_key:

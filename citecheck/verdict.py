@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -15,13 +15,19 @@ from citecheck.compare import (
     Mismatch,
     compare,
     is_preprint_record,
+    name_parts,
     title_extends,
     title_similarity,
 )
 from citecheck.extract.guided import all_readings
 from citecheck.extract.types import Citation, CitedFields
 from citecheck.match import Candidate
-from citecheck.records import Record, is_wellformed_doi, normalize_text
+from citecheck.records import (
+    DISTINCTIVE_TITLE_CHARS,
+    Record,
+    is_wellformed_doi,
+    normalize_text,
+)
 from citecheck.venues import VenueTable
 
 VERIFIED = "verified"
@@ -195,13 +201,19 @@ def _fields_for(citation: Citation, record: Record, venues: VenueTable) -> Compa
 
 def _names_the_work(comparison: Comparison, *, near_titles: bool = True) -> bool:
     """The compared record is the cited work: the same title, or an extended one (or, with
-    ``near_titles``, a near one) by the same authors or with the cited identifier."""
+    ``near_titles``, a near one) led by the same first author or with the cited identifier.
+
+    A near title by a co-author is not enough: "Ruslan Salakhutdinov. Learning deep
+    generative models, 2009" (his thesis) is not Hu, Yang, Salakhutdinov and Xing's "On
+    Unifying Deep Generative Models", and calling it that accused a real reference.
+    """
     if comparison.title_similarity >= SAME_TITLE:
         return True
     near = (near_titles and comparison.title_similarity >= NEAR_TITLE) or title_extends(
         comparison.cited.title, comparison.record.title)
-    return near and (comparison.authors.overlap >= NEAR_TITLE_AUTHOR_OVERLAP
-                     or comparison.identifier_match)
+    same_authors = (comparison.authors.overlap >= NEAR_TITLE_AUTHOR_OVERLAP
+                    and comparison.authors.first_matches)
+    return near and (same_authors or comparison.identifier_match)
 
 
 def _closeness(comparison: Comparison, fields: CitedFields) -> float:
@@ -292,6 +304,15 @@ def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
         return CitationResult(citation, UNVERIFIABLE, 0.5, suggestions=suggestions,
                               reason=f"not in the index, which cannot tell a missing paper "
                                      f"from an invented one: {why}")
+    named = None if mismatches or citation.kind == "bibtex" else next(
+        (c.record for c in candidates if _carries_title(citation.text, c.record)), None)
+    if named is not None:
+        # The fields were misread ("B. Baker*, O. Gupta*, ..." gave the title "O. Gupta"),
+        # but the text names a real work: nothing here says the citation is invented.
+        return CitationResult(
+            citation, UNVERIFIABLE, 0.5, record=named, suggestions=suggestions,
+            reason=f"its text carries the title of {named.title!r} ({named.venue}, "
+                   f"{named.year}), but its authors, title and venue could not be told apart")
     confidence = min(0.99, 0.5 + (NEAR_TITLE - min(best_title, NEAR_TITLE)) / NEAR_TITLE)
     reason = "no record in the index is close enough: probable hallucination"
     if listed:
@@ -309,6 +330,8 @@ def _found(citation: Citation, best: Comparison, problems: list[Mismatch],
            suggestions: list[Suggestion], venues: VenueTable, coverage: Coverage,
            versions: Versions | None) -> CitationResult:
     best, others = _closest_version(best, venues, versions)
+    if citation.kind != "bibtex":  # a BibTeX author field is split at its "and"s, not guessed
+        best = _without_misread_names(citation.text, best)
     # In a closed world every version is in the index, so a differing one is an error.
     if _another_version(best) and not problems and not coverage.complete:
         return CitationResult(
@@ -333,6 +356,12 @@ def _found(citation: Citation, best: Comparison, problems: list[Mismatch],
             citation, UNVERIFIABLE, 0.6, record=best.record, warnings=warnings,
             reason=f"the work exists, and the citation names its {best.authors.expected} "
                    "authors in the index's record and one more, which that record may lack")
+    if unconfirmed is not None and not is_preprint_record(best.record, venues):
+        return CitationResult(
+            citation, UNVERIFIABLE, 0.6, record=best.record, warnings=warnings,
+            reason=f"the work appeared in {best.record.venue} ({best.record.year}); the "
+                   f"index does not list {unconfirmed.cited} completely and cannot tell "
+                   "whether a journal version appeared there")
     if unconfirmed is not None:
         unknown = (coverage.venues and venues.venue_key(unconfirmed.cited)
                    not in coverage.venues)
@@ -345,6 +374,77 @@ def _found(citation: Citation, best: Comparison, problems: list[Mismatch],
     confidence = 0.55 + 0.25 * title_certainty + 0.2 * author_support
     return CitationResult(citation, VERIFIED, min(confidence, 0.99), record=best.record,
                           warnings=warnings)
+
+
+# Words a list of names is written with besides the names themselves.
+_LIST_WORDS = frozenset({"and", "et", "al", "others"})
+
+
+def _without_misread_names(text: str, comparison: Comparison) -> Comparison:
+    """The comparison without the mismatches that misread names make, not the citation.
+
+    Names a parser does not expect ("shi, g.", "Mausam", "Kawarabayashi, K.-i.", "LIU, T.")
+    can end the author list early, and the rest runs into the title or the venue. When
+    the citation's text names every author of the record, a shorter parsed list is no
+    partial author list; when it holds the record's whole title, a title read with some
+    authors' names before it ("Lillian Lee: Don't 'Have a Clue'? ...") or without its
+    label ("Elo-Evolve: ...") is no wrong title; a venue of nothing but the authors' names
+    is no wrong venue. A citation that drops authors still lacks their names, and one that
+    changes the title lacks the record's.
+    """
+    if not comparison.mismatches or not comparison.record.authors:
+        return comparison
+    people = [name_parts(name) for name in comparison.record.authors]
+    name_words = {word for person in people for word in person.words}
+    title_words = set(normalize_text(comparison.record.title).split())
+    text_words = set(normalize_text(text).split()) - title_words
+    agreement = comparison.authors
+
+    def misread(mismatch: Mismatch) -> bool:
+        if mismatch.field == "authors":
+            named = all(person.core and person.core[-1] in text_words for person in people)
+            return (named and agreement.first_matches and agreement.matched == agreement.cited
+                    and agreement.cited < agreement.expected)
+        if mismatch.field == "title":
+            return _carries_title(text, comparison.record)
+        if mismatch.field == "venue":
+            return _only_names(normalize_text(mismatch.cited).split(), name_words)
+        return False
+
+    kept = [mismatch for mismatch in comparison.mismatches if not misread(mismatch)]
+    if len(kept) == len(comparison.mismatches):
+        return comparison
+    return replace(comparison, mismatches=kept)
+
+
+# What stands right before and right after a title in a reference: the end of the names
+# or year, a quote, emphasis, brackets, a colon; never a word ("Why Don't 'Have a Clue'?",
+# "Acceleration via Fractal Learning Rate Schedules for Large Language Models").
+_BEFORE_TITLE = frozenset(".:;!?“”‘’\"'*_([{>—–-")
+_AFTER_TITLE = frozenset(".,:;!?”’\"'*_)]}<—–-(")
+
+
+def _carries_title(text: str, record: Record) -> bool:
+    """The citation's text holds the record's whole title (a distinctive one), word for word
+    and set off as a title is, whatever the parser made of the fields around it."""
+    title = normalize_text(record.title)
+    if len(title) < DISTINCTIVE_TITLE_CHARS or f" {title} " not in f" {normalize_text(text)} ":
+        return False
+    words = re.findall(r"\w+", record.title)
+    for found in re.finditer(r"\W+".join(map(re.escape, words)), text, re.IGNORECASE):
+        before = text[: found.start()].rstrip()[-1:]
+        after = text[found.end():].lstrip()[:1]
+        if (not before or before in _BEFORE_TITLE) and (not after or after in _AFTER_TITLE):
+            return True
+    return False
+
+
+def _only_names(words: list[str], name_words: set[str]) -> bool:
+    """Words of the record's authors' names (one at least, more than an initial), with
+    initials, "and", "et al." and years between them."""
+    return any(len(word) > 1 and word in name_words for word in words) and all(
+        word in name_words or word in _LIST_WORDS or len(word) == 1
+        or (word.isdigit() and len(word) == 4) for word in words)
 
 
 def _closest_version(best: Comparison, venues: VenueTable,
@@ -366,6 +466,51 @@ def _plausible_preprint_id(fields: CitedFields) -> bool:
     if fields.year is None or not re.fullmatch(r"\d{4}\.\d{4,5}", arxiv):
         return False
     return fields.year - 1 <= 2000 + int(arxiv[:2]) <= fields.year
+
+
+def _journal_version(cited: CitedFields, every: list[Record], venues: VenueTable,
+                     coverage: Coverage) -> bool:
+    """The citation names a journal that none of the work's versions in the index is in, in
+    a year not before them, and the index does not list that journal's year completely.
+
+    Conference papers get extended journal versions under the same title ("WordNet: A
+    lexical database for English", a 1992 workshop paper and a 1995 CACM article); a
+    citation of the version the index lacks is not wrong about venue and year.
+    """
+    journal = venues.resolve(cited.venue)
+    if journal is None or journal.kind != "journal":
+        return False
+    if any(venues.resolve(record.venue) == journal for record in every):
+        return False
+    years = [record.year for record in every if record.year is not None]
+    if cited.year is not None and years and cited.year < min(years):
+        return False
+    listed, _ = coverage.lists_completely(cited, venues)
+    return not listed
+
+
+def _year_slip(cited: CitedFields, record: Record, years: list[int],
+               venues: VenueTable) -> bool:
+    """A cited year a careful author also writes: one between the work's versions' years,
+    the preprint's (a year before the proceedings, even when the index lacks the preprint),
+    or the year the proceedings volume holding the paper was published."""
+    if cited.year is None:
+        return False
+    if len(years) > 1 and min(years) <= cited.year <= max(years):
+        return True
+    if record.year is not None and cited.year == record.year - 1:
+        return True
+    return _proceedings_year(cited, record, venues)
+
+
+def _proceedings_year(cited: CitedFields, record: Record, venues: VenueTable) -> bool:
+    """The cited year is the publication year of the volume that holds the record's year:
+    "Advances in Neural Information Processing Systems 7 (1995)" for a NeurIPS 1994 paper,
+    as MIT Press published it; a citation of the volume is not wrong about the year."""
+    venue = venues.resolve(cited.venue)
+    return (venue is not None and cited.year is not None and record.year is not None
+            and cited.year == record.year + 1
+            and venue.volume_year(cited.volume) == record.year)
 
 
 def _authors_beyond_record(comparison: Comparison) -> int:
@@ -417,16 +562,14 @@ def _by_severity(best: Comparison, others: list[Record], venues: VenueTable,
     severe: list[Mismatch] = []
     warnings: list[Mismatch] = []
     unconfirmed: Mismatch | None = None
+    journal_version = _journal_version(cited, every, venues, coverage)
     for mismatch in best.mismatches:
-        if (mismatch.field == "year" and cited.year is not None and len(years) > 1
-                and min(years) <= cited.year <= max(years)):
-            warnings.append(mismatch)
-        elif (mismatch.field == "year" and cited.year is not None
-              and best.record.year is not None and cited.year == best.record.year - 1):
-            # The year of the preprint, a year before the proceedings: a slip, even when
-            # the index does not hold the preprint.
-            warnings.append(mismatch)
-        elif mismatch.field == "authors" and _more_authors_than_record(best):
+        if journal_version and mismatch.field in ("venue", "year"):
+            # The journal version's venue and year: neither can be checked in the index.
+            if mismatch.field == "venue":
+                unconfirmed = mismatch
+        elif ((mismatch.field == "year" and _year_slip(cited, best.record, years, venues))
+              or (mismatch.field == "authors" and _more_authors_than_record(best))):
             warnings.append(mismatch)
         elif mismatch.field == "authors" and _one_author_more_than_record(best):
             unconfirmed = mismatch

@@ -109,6 +109,15 @@ def test_a_name_listed_twice_in_a_record_counts_once() -> None:
     assert (agreement.matched, agreement.cited, agreement.expected) == (2, 2, 2)
 
 
+def test_a_record_listing_its_whole_author_list_twice_names_each_author_once() -> None:
+    # The ICRA 2006 list gives "P.E. Missiuro; N. Roy; P.E. Missiuro; N. Roy".
+    agreement = compare_authors(["P. E. Missiuro", "N. Roy"],
+                                ["P.E. Missiuro", "N. Roy", "P.E. Missiuro", "N. Roy"])
+    assert (agreement.matched, agreement.cited, agreement.expected) == (2, 2, 2)
+    # Two people of one family name in a list of two are two authors.
+    assert compare_authors(["Zhang", "Zhang"], ["Wanrong Zhang", "Ruqi Zhang"]).matched == 2
+
+
 def test_title_without_its_subtitle_is_the_same_title() -> None:
     assert title_similarity("Deep Residual Learning for Image Recognition",
                             "Deep Residual Learning for Image Recognition: An Analysis") == SAME_TITLE
@@ -231,6 +240,9 @@ def test_a_name_whose_parts_a_source_reorders_or_trims_is_the_same_author() -> N
                            ["Thommen Karimpanal George"]).matched == 1
     assert compare_authors(["Ramon Matas Navarro"], ["Ramon Matas"]).matched == 1
     assert compare_authors(["Ramon Navarro"], ["Maria Matas"]).matched == 0
+    # A family name cited alone: the citation's "Karimpanal" is an inner word of the record's.
+    assert compare_authors(["Karimpanal"], ["Thommen Karimpanal George"]).matched == 1
+    assert compare_authors(["Karimpanal"], ["Thommen George"]).matched == 0
 
 
 def test_a_name_in_initials_with_a_part_the_record_drops_is_the_same_author() -> None:
@@ -284,6 +296,10 @@ COLLABORATION = [f"{given} {family}" for family in (
     ("R. MB", "Mallikarjun B R", 1),
     ("Ma", "MA KAILI", 1),
     ("Kaili Ma", "MA KAILI", 1),
+    ("Karimpanal", "Thommen Karimpanal George", 1),
+    ("L. O. O. Edward", "Edward LOO", 1),  # a family name in capitals read as initials
+    ("L. I. U. Tianyi", "TIANYI LIU", 1),
+    ("L. I. Tianyi", "TIANYI LIU", 0),
     ("Schoelkopf", "Bernhard Schölkopf", 1),
     ("Maaten", "Laurens van der Maaten", 1),
     ("Boix", "Enric Boix-Adserà", 1),
@@ -308,3 +324,14 @@ def test_a_citation_and_a_record_share_one_definition_of_their_common_fields() -
     record = ABEL
     cited = CitedFields(**record.work_fields())
     assert compare(cited, record, VENUES).mismatches == []
+
+
+def test_an_author_list_written_again_after_itself_names_each_author_once() -> None:
+    # Vancouver's first six of an ICRA list that repeats its four authors, then "et al.".
+    record = ["Masashi Okada", "Mayumi Komatsu", "Ryo Okumura", "Tadahiro Taniguchi"] * 2
+    cited = ["M. Okada", "M. Komatsu", "R. Okumura", "T. Taniguchi", "M. Okada", "M. Komatsu"]
+    agreement = compare_authors(cited, record)
+    assert (agreement.matched, agreement.cited, agreement.expected) == (4, 4, 4)
+    # One family name four times is four people, not a list written twice.
+    assert compare_authors(["Zhang"] * 4, ["Wanrong Zhang", "Ruqi Zhang", "Yi Zhang",
+                                            "Li Zhang"]).matched == 4

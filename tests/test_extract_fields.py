@@ -398,3 +398,46 @@ def test_family_names_only_with_an_apostrophe() -> None:
                              "NeurIPS.")
     assert fields.authors == ["Lim", "Li", "O'Bray", "Defferrard"]
     assert fields.title.startswith("Large Scale Learning")
+
+
+def test_quotes_inside_a_quoted_title_do_not_end_it() -> None:
+    # Real ACL Anthology titles in Harvard's single quotes and MLA's double ones.
+    assert parse_reference(
+        "Papantoniou, K. et al. (2021) ‘Linguistic Cues of Deception in a Multilingual April "
+        "Fools’ Day Context’, *Proceedings of the Eighth Italian Conference on Computational "
+        "Linguistics (CLiC-it 2021)*.").title == (
+        "Linguistic Cues of Deception in a Multilingual April Fools’ Day Context")
+    assert parse_reference(
+        "Danescu-Niculescu-Mizil, C. and Lee, L. (2010) ‘Don’t ‘Have a Clue’? Unsupervised "
+        "Co-Learning of Downward-Entailing Operators.’, *Proceedings of the ACL 2010 Conference "
+        "Short Papers*.").title == (
+        "Don’t ‘Have a Clue’? Unsupervised Co-Learning of Downward-Entailing Operators")
+    assert parse_reference(
+        "Kuboň, Vladislav. “Post-Workshop commentary: New languages are not virgin languages: "
+        "EAMT ‘99 Workshop from an “eastern” point of view.” *EAMT Workshop: EU and the new "
+        "languages*, 1999.").title == (
+        "Post-Workshop commentary: New languages are not virgin languages: EAMT ‘99 Workshop "
+        "from an “eastern” point of view")
+
+
+def test_a_quotation_that_opens_a_title_is_part_of_it() -> None:
+    fields = parse_reference(
+        "Louis, A., Roth, D., & Radlinski, F. (2020). “I’d rather just go to bed”: Understanding "
+        "indirect answers. *Proceedings of the 2020 Conference on Empirical Methods in Natural "
+        "Language Processing (EMNLP)*.")
+    assert fields.title is not None and fields.title.endswith(
+        "I’d rather just go to bed”: Understanding indirect answers")
+    assert fields.venue is not None and fields.venue.startswith("Proceedings of the 2020")
+
+
+def test_abbreviated_given_names_of_south_asian_names_continue_the_name() -> None:
+    fields = parse_reference(
+        "Shraman Pramanick, Shivam Sharma, Dimitar Dimitrov, Md. Shad Akhtar, Preslav Nakov, and "
+        "Tanmoy Chakraborty. MOMENTA: A Multimodal Framework for Detecting Harmful Memes and "
+        "Their Targets. In EMNLP 2021.")
+    assert families(fields.authors)[3:] == ["Akhtar", "Nakov", "Chakraborty"]
+    fields = parse_reference(
+        "Atul Kr. Ojha, Valentin Malykh, Alina Karakanta, and Chao-Hong Liu. 2020. Findings of "
+        "the LoResMT 2020 Shared Task on Zero-Shot for Low-Resource languages. In *Proceedings "
+        "of the 3rd Workshop on Technologies for MT of Low Resource Languages*.")
+    assert fields.authors[0] == "Atul Kr. Ojha" and len(fields.authors) == 4

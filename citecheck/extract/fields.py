@@ -181,18 +181,52 @@ def quoted_at(text: str, pos: int) -> tuple[str, int] | None:
         return None
     opener = text[pos]
     if opener in QUOTE_OPEN:
-        closer = QUOTE_PAIRS[opener]
-        close = text.find(closer, pos + 1, pos + 600)
-        # A closing quote must end a word, else it is an apostrophe ("Alzheimer's").
-        while close > 0 and closer in "'’" and close + 1 < len(text) and text[close + 1].isalpha():
-            close = text.find(closer, close + 1, pos + 600)
+        close = _closing_quote(text, pos, opener, QUOTE_PAIRS[opener])
         if close > pos + 3:
+            if _TITLE_GOES_ON.match(text, close + 1):
+                return None  # a quotation opens the title: "“I’d rather just go to bed”: ..."
             return text[pos + 1: close].strip(), close + 1
         return None
     emphasis = EMPHASIS.match(text, pos)
     if emphasis:
         return emphasis.group(2).strip(), emphasis.end()
     return None
+
+
+# After a closing quote, the title goes on: a colon and a capitalised subtitle.
+_TITLE_GOES_ON = re.compile(r"[?!]?:\s[A-Z0-9]")
+_QUOTE_MARKS = {(opener, closer): re.compile(f"[{re.escape(opener + closer)}]")
+                for opener, closer in QUOTE_PAIRS.items()}
+
+
+def _closing_quote(text: str, pos: int, opener: str, closer: str) -> int:
+    """Where the quote opened at ``pos`` closes (-1: nowhere within 600 characters).
+
+    Quotes inside the title are passed over: a pair opened inside it ("“... from an
+    “eastern” point of view.”", "‘Don’t ‘Have a Clue’? ...’"), and an apostrophe, inside a
+    word ("Alzheimer's") or after one ("April Fools’ Day"), unless no later single quote
+    is followed by punctuation that ends a title.
+    """
+    depth = 0
+    apostrophe = -1
+    end = min(len(text), pos + 600)
+    for mark in _QUOTE_MARKS[opener, closer].finditer(text, pos + 1, end):
+        at = mark.start()
+        if mark.group() == opener and opener != closer:
+            depth += 1
+            continue
+        if depth:
+            depth -= 1
+            continue
+        after = text[at + 1: at + 2]
+        if closer not in "'’":
+            return at
+        if after.isalpha():
+            continue
+        if not after or after in ",.;:?!)]":
+            return at
+        apostrophe = apostrophe if apostrophe >= 0 else at
+    return apostrophe
 
 
 def _clean_title(title: str) -> str | None:
@@ -237,6 +271,48 @@ def _venue_from(rest: str, title_marked: bool = False, labelled: bool = False) -
     if not venue or not any(ch.isalpha() for ch in venue) or len(venue) > 250 or leftover(venue):
         return None
     return venue
+
+
+# A number in a page range ("pages 1939–1946") or after "pp."/"pages" is a page.
+_PAGE_BEFORE = re.compile(r"(?:\b(?:pp?|pages?)\.?\s*|\d\s?[–—-]\s?)$", re.IGNORECASE)
+_RANGE_AFTER = re.compile(r"\s?[–—-]\s?\d")
+_PAGE_MARK = re.compile(r"[–—\-pP]")
+
+
+def _publication_year(text: str) -> int | None:
+    """The first year-like number of ``text`` that is no page number, else the first one.
+
+    "In CVPR, pages 1939–1946. IEEE, 2013" was read as 1939, and the citation of a real
+    paper called wrong about its year.
+    """
+    first = YEAR.search(text)
+    if first is None:
+        return None
+    found: re.Match[str] | None = first
+    while found is not None:
+        if not _is_page(text, found.start(), found.end()):
+            return int(found.group(1))
+        found = YEAR.search(text, found.end())
+    return int(first.group(1))
+
+
+def _is_page(text: str, start: int, end: int) -> bool:
+    # Most years have neither a dash after them nor "p." or a dash before them.
+    if _PAGE_MARK.search(text, max(0, start - 8), end + 3) is None:
+        return False
+    return bool(_RANGE_AFTER.match(text, end)
+                or _PAGE_BEFORE.search(text[max(0, start - 8):start]))
+
+
+# A volume written right after the venue's name: "Advances in Neural Information Processing
+# Systems 7. MIT Press", "Communications of the ACM 38 39-41"; not a page range.
+_NUMBER_AFTER = re.compile(r",?\s(\d{1,3})(?=[.,;:\s]|$)(?!\s?[–—-]\s?\d)")
+
+
+def _number_after(rest: str, venue: str) -> str | None:
+    at = rest.find(venue)
+    found = _NUMBER_AFTER.match(rest, at + len(venue)) if at >= 0 else None
+    return found.group(1) if found else None
 
 
 def _volume_pages(rest: str, fields: CitedFields) -> None:
@@ -424,11 +500,11 @@ def _finish(body: str, fields: CitedFields, title: str | None, title_end: int, m
     if not fields.authors:
         rest = _authors_after(rest, fields)
     if fields.year is None:
-        year = YEAR.search(rest) or YEAR.search(body)
-        if year:
-            fields.year = int(year.group(1))
+        fields.year = _publication_year(rest) or _publication_year(body)
     fields.venue = _venue_from(rest, marked)
     _volume_pages(rest, fields)
+    if fields.volume is None and fields.venue:
+        fields.volume = _number_after(rest, fields.venue)
 
 
 # A title ends at punctuation, at the end of the entry or before a parenthesis; a CRF title
@@ -490,6 +566,7 @@ def _redraw_with_crf(body: str, fields: CitedFields, authors_end: int,
     crf_venue = _venue_from(venue, labelled=True) if venue else None
     if crf_venue and not LEAD_WORD.fullmatch(crf_venue):
         fields.venue = crf_venue
+        fields.volume = fields.volume or _number_after(body[end:], crf_venue)
     elif fields.venue and -1 < body.find(fields.venue, title_end) < end:
         # The CRF's title took in the start of what the rules read as the venue (a subtitle
         # after "?": "... Synthetic Data? Sample-level Metrics .... ICML."): the venue is

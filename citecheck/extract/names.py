@@ -7,9 +7,9 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 # "A.", "W.E.", "J.-P.", "Th." (two-letter abbreviations of given names are common in German
-# and French references).
+# and French references; "Md." and "Kr." for Mohammad and Kumar in South Asian names).
 _INITIALS_DOTTED = re.compile(
-    r"(?:(?:[A-ZÀ-ÖØ-ÞŁŠŽČŘŚŻĆŃİĞŞ]|Th|Ch|Ph|Sh|Kh|Zh|Ye|Yu|Wm|St|Gy)\.\s?-?){1,4}"
+    r"(?:(?:[A-ZÀ-ÖØ-ÞŁŠŽČŘŚŻĆŃİĞŞ]|Th|Ch|Ph|Sh|Kh|Zh|Ye|Yu|Wm|St|Gy|Md|Kr)\.\s?-?){1,4}"
     r"|(?:[A-Z]\.){1,3}[A-Z]|[A-Z]\.?-[A-Z]\."
 )
 # A name ends before a date, a bracket or a quote ("Watkins (1998)", "Wadler [Jan 1993]").
