@@ -57,7 +57,7 @@ def query_text(fields: CitedFields, raw_text: str) -> str:
 
 
 def text_titles(raw_text: str, parsed_title: str | None) -> list[str]:
-    """Parts of a citation's text long enough to be a distinctive title, but the parsed one."""
+    """Parts of a citation's text long enough to be a distinctive title, other than the parsed one."""
     parts = []
     for part in _TEXT_PART_BREAK.split(raw_text):
         part = part.strip(" ,;:()[].")

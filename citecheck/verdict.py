@@ -331,7 +331,7 @@ def _found(citation: Citation, best: Comparison, problems: list[Mismatch],
            versions: Versions | None) -> CitationResult:
     best, others = _closest_version(best, venues, versions)
     if citation.kind != "bibtex":  # a BibTeX author field is split at its "and"s, not guessed
-        best = _without_misread_names(citation.text, best)
+        best = _without_misreadings(citation.text, best)
     # In a closed world every version is in the index, so a differing one is an error.
     if _another_version(best) and not problems and not coverage.complete:
         return CitationResult(
@@ -380,7 +380,7 @@ def _found(citation: Citation, best: Comparison, problems: list[Mismatch],
 _LIST_WORDS = frozenset({"and", "et", "al", "others"})
 
 
-def _without_misread_names(text: str, comparison: Comparison) -> Comparison:
+def _without_misreadings(text: str, comparison: Comparison) -> Comparison:
     """The comparison without the mismatches that misread names make, not the citation.
 
     Names a parser does not expect ("shi, g.", "Mausam", "Kawarabayashi, K.-i.", "LIU, T.")

@@ -441,3 +441,19 @@ def test_abbreviated_given_names_of_south_asian_names_continue_the_name() -> Non
         "the LoResMT 2020 Shared Task on Zero-Shot for Low-Resource languages. In *Proceedings "
         "of the 3rd Workshop on Technologies for MT of Low Resource Languages*.")
     assert fields.authors[0] == "Atul Kr. Ojha" and len(fields.authors) == 4
+
+
+def test_mla_first_author_with_a_two_word_family_name() -> None:
+    # MLA inverts the first author only: "Family, Given, et al." with "Mac Aodha", "Al Ghussin".
+    fields = parse_reference(
+        "Mac Aodha, Oisin, et al. “Presence-Only Geographical Priors for Fine-Grained Image "
+        "Classification.” *ICCV 2019*, 2019.")
+    assert fields.authors == ["Oisin Mac Aodha"] and fields.et_al
+    assert fields.title == "Presence-Only Geographical Priors for Fine-Grained Image Classification"
+    fields = parse_reference(
+        "Al Ghussin, Yusser, and Jingyi Zhang. “Exploring Paracrawl for Document-level Neural "
+        "Machine Translation.” *Proceedings of EACL*, 2023.")
+    assert fields.authors == ["Yusser Al Ghussin", "Jingyi Zhang"]
+    # A given-first name before a one-word name is no inverted family name.
+    assert parse_reference("Prachi Jain, Mausam, and Soumen Chakrabarti. 2020. Temporal "
+                           "knowledge base completion. In EMNLP.").authors[0] == "Prachi Jain"

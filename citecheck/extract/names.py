@@ -181,8 +181,9 @@ def _family_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[
         j += 1
     if not family and j + 1 < len(tokens) and tokens[j].is_word and not tokens[j].punct \
             and tokens[j + 1].is_word and tokens[j + 1].punct[:1] == "," \
-            and j + 2 < len(tokens) and tokens[j + 2].is_initials:
-        family.append(tokens[j].core)
+            and j + 2 < len(tokens) and (tokens[j + 2].is_initials or (
+                tokens[j].core.lower() in PARTICLES and _mla_given(tokens, j + 2))):
+        family.append(tokens[j].core)  # "Mac Aodha, O." or MLA's "Al Ghussin, Yusser, et al."
         j += 1
     elif not family and _joined_family(tokens, j):
         family += [tokens[j].core, tokens[j + 1].core]  # "Ortega y Gasset, J."
@@ -225,6 +226,14 @@ def _family_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[
     names = " ".join(_initials_display(g) if _INITIALS_DOTTED.fullmatch(g) or len(g) == 1 else g
                      for g in given)
     return f"{names} {_family_display(family)}", j
+
+
+def _mla_given(tokens: list[_Token], j: int) -> bool:
+    """Token ``j`` is a given name spelled out that ends MLA's inverted first name: a comma,
+    then "et al." or "and" ("Mac Aodha, Oisin, et al.", "Al Ghussin, Yusser, and ...")."""
+    return (tokens[j].is_word and tokens[j].punct[:1] == ","
+            and (bool(_is_et_al(tokens, j + 1))
+                 or (j + 1 < len(tokens) and tokens[j + 1].core in ("and", "&"))))
 
 
 def _initial_family(tokens: list[_Token], j: int) -> bool:
