@@ -418,10 +418,13 @@ def _without_misreadings(text: str, comparison: Comparison) -> Comparison:
 
 
 # What stands right before and right after a title in a reference: the end of the names
-# or year, a quote, emphasis, brackets, a colon; never a word ("Why Don't 'Have a Clue'?",
-# "Acceleration via Fractal Learning Rate Schedules for Large Language Models").
-_BEFORE_TITLE = frozenset(".:;!?“”‘’\"'*_([{>—–-")
-_AFTER_TITLE = frozenset(".,:;!?”’\"'*_)]}<—–-(")
+# or year, a quote, emphasis, brackets; never a word ("Why Don't 'Have a Clue'?",
+# "Acceleration via Fractal Learning Rate Schedules for Large Language Models") nor, after
+# it, a colon ("Attention Is All You Need: A Survey" is another title). A colon before it
+# ends a list of names ("Cristian Danescu-Niculescu-Mizil, Lillian Lee: Don't ..."), not a
+# label ("ResNet: Deep Residual Learning ...").
+_BEFORE_TITLE = frozenset(".;!?“”‘’\"'*_([{>—–-")
+_AFTER_TITLE = frozenset(".,;!?”’\"'*_)]}<—–-(")
 
 
 def _carries_title(text: str, record: Record) -> bool:
@@ -432,9 +435,17 @@ def _carries_title(text: str, record: Record) -> bool:
         return False
     words = re.findall(r"\w+", record.title)
     for found in re.finditer(r"\W+".join(map(re.escape, words)), text, re.IGNORECASE):
-        before = text[: found.start()].rstrip()[-1:]
+        lead = text[: found.start()].rstrip()
+        before = lead[-1:]
         after = text[found.end():].lstrip()[:1]
-        if (not before or before in _BEFORE_TITLE) and (not after or after in _AFTER_TITLE):
+        if before == ":":
+            # After a name or an initial (LNCS: "Geng, Y.-a.: Decoupling ...").
+            last = normalize_text(lead[:-1]).rsplit(" ", 1)[-1]
+            set_off = len(last) == 1 or any(last in name_parts(name).words
+                                            for name in record.authors)
+        else:
+            set_off = not before or before in _BEFORE_TITLE
+        if set_off and (not after or after in _AFTER_TITLE):
             return True
     return False
 

@@ -457,3 +457,22 @@ def test_mla_first_author_with_a_two_word_family_name() -> None:
     # A given-first name before a one-word name is no inverted family name.
     assert parse_reference("Prachi Jain, Mausam, and Soumen Chakrabarti. 2020. Temporal "
                            "knowledge base completion. In EMNLP.").authors[0] == "Prachi Jain"
+
+
+def test_a_short_given_name_that_is_an_english_word_after_an_inverted_family_name() -> None:
+    fields = parse_reference(
+        "Huang, You, Lichao Chen, Jiayi Ji, Liujuan Cao, Shengchuan Zhang, and Rongrong Ji. 2025. "
+        "“Inter2Former: Dynamic Hybrid Attention for Efficient High-Precision Interactive "
+        "Segmentation.” In *ICCV 2025*.")
+    assert fields.authors[:2] == ["You Huang", "Lichao Chen"] and len(fields.authors) == 6
+
+
+def test_a_reference_whose_title_starts_with_a_lower_case_name() -> None:
+    (citation,) = extract(
+        "Muñoz, Alán F., et al. “cp_measure: API-first feature extraction for image-based "
+        "profiling workflows.” *arXiv (cs.CV)*, 2025.")
+    assert citation.fields.title == (
+        "cp_measure: API-first feature extraction for image-based profiling workflows")
+    (fairseq,) = extract("Ott, M. et al. (2019). fairseq: A fast, extensible toolkit for sequence "
+                         "modeling. In NAACL-HLT Demonstrations.")
+    assert fairseq.fields.title is not None and fairseq.fields.title.startswith("fairseq:")

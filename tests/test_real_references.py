@@ -178,6 +178,10 @@ def test_names_run_into_the_title_are_no_wrong_title(verifier: Verifier) -> None
         "Cristian Danescu-Niculescu-Mizil, Lillian Lee: Don’t ‘Have a Clue’? Unsupervised "
         "Co-Learning of Downward-Entailing Operators. Proceedings of the ACL 2010 Conference "
         "Short Papers 2010."))
+    # Springer LNCS ends the names with an initial and a colon; the parser stopped at "shi".
+    assert_verified(verifier, (
+        "1. Cheng, H., Wang, T., shi, g., Zhao, Z., Fu, Y.: HOP: Heterogeneous Topology-based "
+        "Multimodal Entanglement for Co-Speech Gesture Generation. In: CVPR 2025 (2025)"))
     # Words that are no author's name before the title still make another title.
     assert "title" in wrong_about(verifier, (
         "Cristian Danescu-Niculescu-Mizil, Lillian Lee: Why Don’t ‘Have a Clue’? Unsupervised "
@@ -242,3 +246,15 @@ def test_a_title_no_record_has_is_still_not_found(verifier: Verifier) -> None:
         "1. CHANG, M., JANG, E. H., KIM, W. & YOON, D. Gaze Entropy and Pilot Safety: "
         "Understanding Cognitive Failure Before Take-off. *SIGGRAPH 2025* (2025)."))
     assert invented.verdict == "not_found"
+
+
+@pytest.mark.parametrize("title", [
+    # A subtitle or a label added to the record's whole title makes another title.
+    "Accelerating Neural Architecture Search using Performance Prediction: A Survey",
+    "NASP: Accelerating Neural Architecture Search using Performance Prediction",
+])
+def test_the_records_title_inside_another_is_still_a_wrong_title(verifier: Verifier,
+                                                                  title: str) -> None:
+    wrong = wrong_about(verifier, f"Bowen Baker, Otkrist Gupta, Ramesh Raskar, and Nikhil Naik. "
+                                  f"{title}. In ICLR 2018, 2018.")
+    assert wrong == {"title"}

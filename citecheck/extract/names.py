@@ -211,7 +211,9 @@ def _family_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[
         # "Mummadi, Charanpal D, et al.": a given name and a middle initial without its dot.
         bare_middle = (given and len(token.core) == 1 and token.is_bare_initials
                        and token.punct[:1] == ",")
-        if token.is_initials or (token.is_word and not given) or trailing_particle or (
+        # "Huang, You, Lichao Chen, ...": a short given name that is also an English word.
+        short_given = not given and token.is_short_name and token.punct[:1] == ","
+        if token.is_initials or (token.is_word and not given) or trailing_particle or short_given or (
                 not given and token.is_bare_initials and (token.punct or _ends_name(tokens, j + 1))
         ) or bare_middle or (
                 token.is_word and all(_INITIALS_DOTTED.fullmatch(g) is None for g in given)):

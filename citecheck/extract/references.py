@@ -179,8 +179,9 @@ def _skip(text: str, pos: int) -> int:
 
 
 # Titles may start in lower case with a one-letter prefix: "f-Domain ...", "k-Means ...",
-# or with a name that holds digits: "wav2vec 2.0: ...", "node2vec: ..." (no verb does).
-LOWER_PREFIX_TITLE = re.compile(r"[a-z]{1,3}-[A-Z0-9]|[a-z][A-Z]|[a-z]+\d")
+# with a name that holds digits or an underscore: "wav2vec 2.0: ...", "cp_measure: ...", or
+# with a lower-case name and a colon: "fairseq: A Fast, ..." (no verb does).
+LOWER_PREFIX_TITLE = re.compile(r"[a-z]{1,3}-[A-Z0-9]|[a-z][A-Z]|[a-z]+[\d_]|[a-z][\w.-]*:\s")
 
 
 def looks_like_reference(fields: CitedFields, entry: str) -> bool:
