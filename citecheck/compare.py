@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from citecheck.extract.fields import TITLE_NOTE
 from citecheck.extract.types import CitedFields
 from citecheck.records import (
     MAIN_TITLE_CHARS,
@@ -80,10 +80,6 @@ class Comparison:
     """The reading of the citation that was compared."""
 
 
-# A note a source appends to a title: "[In Chinese]", "[In Danish]".
-_TITLE_NOTE = re.compile(r"\s*\[in\s[^\[\]]{2,30}\]$", re.IGNORECASE)
-
-
 # Candidates repeat across a citation's readings and a batch's citations; the inputs are
 # strings, so the same pair is scored once.
 @lru_cache(maxsize=65536)
@@ -101,8 +97,10 @@ def title_similarity(cited: str | None, expected: str | None) -> float:
     cited_key = title_key(cited)
     if cited_key == title_key(expected):
         return 1.0
-    if expected.endswith("]") and cited_key == title_key(_TITLE_NOTE.sub("", expected)):
-        return 1.0  # the ACL Anthology's "… Tendency)[In Chinese]", cited without the note
+    if expected.endswith((")", "]")) and cited_key == title_key(TITLE_NOTE.sub("", expected)):
+        # A note the parser drops from cited titles, kept in the record's: the ACL
+        # Anthology's "… Tendency)[In Chinese]".
+        return 1.0
     main_title = title_key(expected.split(":")[0]) if ":" in expected else ""
     if main_title and len(main_title) >= MAIN_TITLE_CHARS and cited_key == main_title:
         return 1.0

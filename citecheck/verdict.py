@@ -20,6 +20,7 @@ from citecheck.compare import (
     title_similarity,
 )
 from citecheck.extract.guided import all_readings
+from citecheck.extract.names import AND_WORDS
 from citecheck.extract.types import Citation, CitedFields
 from citecheck.match import Candidate
 from citecheck.records import (
@@ -377,7 +378,7 @@ def _found(citation: Citation, best: Comparison, problems: list[Mismatch],
 
 
 # Words a list of names is written with besides the names themselves.
-_LIST_WORDS = frozenset({"and", "et", "al", "others"})
+_LIST_WORDS = AND_WORDS | {"et", "al", "others"}
 
 
 def _without_misreadings(text: str, comparison: Comparison) -> Comparison:
