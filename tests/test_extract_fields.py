@@ -476,3 +476,19 @@ def test_a_reference_whose_title_starts_with_a_lower_case_name() -> None:
     (fairseq,) = extract("Ott, M. et al. (2019). fairseq: A fast, extensible toolkit for sequence "
                          "modeling. In NAACL-HLT Demonstrations.")
     assert fairseq.fields.title is not None and fairseq.fields.title.startswith("fairseq:")
+
+
+def test_an_author_date_entry_whose_names_the_parser_rejects_is_still_read() -> None:
+    # Real records of the corpus: a family name in capitals, one in lower case.
+    (loo,) = extract("LOO, E., & Deng, J. (2025). Relation3D : Enhancing relation modeling for "
+                     "point cloud instance segmentation. *CVPR 2025*.")
+    assert (loo.kind, loo.fields.authors, loo.fields.year) == ("reference",
+                                                               ["E. LOO", "J. Deng"], 2025)
+    (ye,) = extract("ye, j., Liu, F., Li, Q., Wang, Z., Wang, Y., Wang, X., Duan, Y., & Zhu, J. "
+                    "(2024). DreamReward: Aligning human preference in Text-to-3D generation. "
+                    "*ECCV 2024*.")
+    assert ye.fields.title == "DreamReward: Aligning human preference in Text-to-3D generation"
+    assert len(ye.fields.authors) == 8 and ye.fields.venue == "ECCV 2024"
+    # A dated sentence of prose is no entry.
+    assert extract("We follow the setup of the original paper (2020). Results are below and "
+                   "they hold.") == []

@@ -285,6 +285,12 @@ def find_references(text: str, *, max_entries: int | None = None) -> list[Citati
                 continue
             body_start = end
         else:
+            dated = _author_date_entry(entry)
+            if dated is not None:
+                start = body_start + len(entry) - len(entry.lstrip())
+                found.append(Citation(text[start:item_end].rstrip(), (start, item_end),
+                                      "reference", dated, key=key))
+                continue
             embedded = _embedded(text, body_start, item_end)
             lost = _unread_entry(text, item_start, body_start, item_end, key)
             if lost is not None and not embedded:
@@ -295,6 +301,37 @@ def find_references(text: str, *, max_entries: int | None = None) -> list[Citati
     if unread and any(c.kind == "reference" for c in found):
         found = sorted(found + unread, key=lambda c: c.span[0])
     return found
+
+
+# An author-date entry whose names the name parser does not read ("LOO, E., & Deng, J.
+# (2025).", "ye, j., Liu, F., ... (2024)."): the date slot after a list of "Family, I."
+# pairs marks where the names end.
+AUTHOR_DATE = re.compile(
+    r"(?P<names>[^()\n]{3,400}?)\s\((?P<year>(?:1[6-9]|20)\d\d)[a-z]?\)[.,]?\s+(?P<rest>\S.{8,})",
+    re.DOTALL)
+_NAME_SPLIT = re.compile(r"(?<=\.),?\s(?:&\s|and\s)?|,?\s(?:&|and)\s")
+_FAMILY_INITIALS = re.compile(
+    r"(?P<family>[^\W\d_][\w'’\-]*(?:\s[^\W\d_][\w'’\-]*){0,3}),\s"
+    r"(?P<initials>(?:[^\W\d_]{1,2}\.\s?-?){1,4})")
+
+
+def _author_date_entry(entry: str) -> CitedFields | None:
+    """The fields of an author-date entry whose names are all "Family, I." pairs, read
+    around the names when the name parser could not read them; None for anything else."""
+    match = AUTHOR_DATE.match(entry.strip())
+    if match is None:
+        return None
+    pairs = [_FAMILY_INITIALS.fullmatch(piece.strip())
+             for piece in _NAME_SPLIT.split(match["names"].strip()) if piece.strip()]
+    if not pairs or not all(pairs):
+        return None
+    fields = parse_reference(match["rest"], alternatives=False)
+    if len((fields.title or "").split()) < 2:
+        return None
+    fields.authors = [f"{pair['initials'].strip()} {pair['family']}"  # type: ignore[index]
+                      for pair in pairs]
+    fields.et_al, fields.year, fields.readings = False, int(match["year"]), []
+    return fields
 
 
 def _embedded(text: str, start: int, end: int) -> list[Citation]:
