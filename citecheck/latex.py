@@ -35,6 +35,7 @@ _MATH_MACRO = re.compile(r"\\([A-Za-z]+)(\{?)")
 # follows the macro's name at once.
 _IN_MATH = {"": ("",), "{": ("", "{", "[{")}
 _NOT_BRACE = re.compile(r"[^{}]+")
+_BARE_AMPERSAND = re.compile(r"(?<!\\)&")
 
 
 @lru_cache(maxsize=1)
@@ -56,7 +57,9 @@ def latex_to_text(text: str) -> str:
     converted = _simple_latex_to_text(text)
     if converted is None:
         try:
-            converted = _latex_converter().latex_to_text(text)
+            # A bare "&" is an alignment tab to LaTeX, which pylatexenc drops; in a title or
+            # a reference written as text ("Allocation & Regularization") it is a word.
+            converted = _latex_converter().latex_to_text(_BARE_AMPERSAND.sub(r"\\&", text))
         except Exception:  # pylatexenc raises on some malformed input; braces alone are dropped
             converted = text.replace("{", "").replace("}", "")
     return " ".join(converted.split())

@@ -79,6 +79,26 @@ def verifier(index_dir: Path):  # type: ignore[no-untyped-def]
     opened.close()
 
 
+def complete_index_of(records: Path, directory: Path):  # type: ignore[no-untyped-def]
+    """A verifier over a small file of real corpus records (citecheck JSONL), its
+    venue-years declared complete as the default index declares the accepted-paper lists."""
+    from citecheck import Verifier
+    from citecheck.config import COMPLETE_VENUE_YEARS, SourceSpec
+    from citecheck.index.build import build_index
+    from citecheck.index.encoders import get_encoder
+
+    build_index(directory, [SourceSpec(records, "jsonl", COMPLETE_VENUE_YEARS)],
+                get_encoder("static"))
+    return Verifier.open(directory)
+
+
+def only_result(verifier, text: str):  # type: ignore[no-untyped-def]
+    """The one citation result of ``text`` (fails when there is not exactly one)."""
+    results = verifier.verify_text(text).results
+    assert len(results) == 1, [r.citation.text for r in results]
+    return results[0]
+
+
 def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
             cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``python -m citecheck`` in a subprocess, as a user would."""

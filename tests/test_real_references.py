@@ -15,32 +15,20 @@ from __future__ import annotations
 import pytest
 
 from citecheck import Verifier
-from citecheck.config import COMPLETE_VENUE_YEARS, SourceSpec
 from citecheck.extract import extract
-from citecheck.index.build import build_index
-from citecheck.index.encoders import get_encoder
 from citecheck.venues import default_venue_table
 from citecheck.verdict import CitationResult
 
-from conftest import FIXTURES
+from conftest import FIXTURES, complete_index_of, only_result
 
 RECORDS = FIXTURES / "corpus" / "real_cited.jsonl"
 
 
 @pytest.fixture(scope="module")
 def verifier(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    directory = tmp_path_factory.mktemp("anystyle-cited") / "index"
-    build_index(directory, [SourceSpec(RECORDS, "jsonl", COMPLETE_VENUE_YEARS)],
-                get_encoder("static"))
-    opened = Verifier.open(directory)
+    opened = complete_index_of(RECORDS, tmp_path_factory.mktemp("anystyle-cited") / "index")
     yield opened
     opened.close()
-
-
-def verdict_of(verifier: Verifier, text: str) -> CitationResult:
-    results = verifier.verify_text(text).results
-    assert len(results) == 1, [r.citation.text for r in results]
-    return results[0]
 
 
 def fields_wrong(result: CitationResult) -> set[str]:
@@ -48,14 +36,14 @@ def fields_wrong(result: CitationResult) -> set[str]:
 
 
 def assert_verified(verifier: Verifier, text: str) -> CitationResult:
-    result = verdict_of(verifier, text)
+    result = only_result(verifier, text)
     assert result.verdict == "verified", (result.mismatches, result.reason)
     return result
 
 
 def wrong_about(verifier: Verifier, text: str) -> set[str]:
     """The fields of a `mismatch` verdict (fails on any other verdict)."""
-    result = verdict_of(verifier, text)
+    result = only_result(verifier, text)
     assert result.verdict == "mismatch", result.reason
     return fields_wrong(result)
 
@@ -102,7 +90,7 @@ WORDNET = "Miller, G. {year}. WordNet: A lexical database for English. {venue} 3
 
 def test_a_journal_version_the_index_lacks_is_unverifiable_not_wrong(verifier: Verifier) -> None:
     # The index holds the 1992 workshop paper; the 1995 CACM article has the same title.
-    result = verdict_of(verifier, WORDNET.format(year=1995, venue="Communications of the ACM"))
+    result = only_result(verifier, WORDNET.format(year=1995, venue="Communications of the ACM"))
     assert result.verdict == "unverifiable"
     assert result.record is not None and result.record.year == 1992
     assert "journal version" in (result.reason or "")
@@ -150,7 +138,7 @@ def test_an_abbreviated_venue_is_the_records_venue(verifier: Verifier) -> None:
 def test_a_co_authors_paper_with_a_similar_title_is_not_the_cited_work(
         verifier: Verifier) -> None:
     # Salakhutdinov's 2009 thesis, and Hu, Yang, Salakhutdinov and Xing's ICLR 2018 paper.
-    thesis = verdict_of(verifier, "[56] Ruslan Salakhutdinov. Learning deep generative models, 2009.")
+    thesis = only_result(verifier, "[56] Ruslan Salakhutdinov. Learning deep generative models, 2009.")
     assert thesis.verdict == "unverifiable"
     # Led by the record's first author, the same near title is that paper, cited wrongly.
     near = wrong_about(verifier, "Zhiting Hu, Zichao Yang, Ruslan Salakhutdinov, and Eric P. "
@@ -236,13 +224,13 @@ def test_a_title_the_text_carries_whole_is_no_wrong_title(verifier: Verifier) ->
 ])
 def test_misread_fields_around_a_real_title_are_never_a_hallucination(
         verifier: Verifier, text: str, venue: str) -> None:
-    result = verdict_of(verifier, text)
+    result = only_result(verifier, text)
     assert result.verdict in ("verified", "unverifiable")
     assert result.record is not None and result.record.venue == venue
 
 
 def test_a_title_no_record_has_is_still_not_found(verifier: Verifier) -> None:
-    invented = verdict_of(verifier, (
+    invented = only_result(verifier, (
         "1. CHANG, M., JANG, E. H., KIM, W. & YOON, D. Gaze Entropy and Pilot Safety: "
         "Understanding Cognitive Failure Before Take-off. *SIGGRAPH 2025* (2025)."))
     assert invented.verdict == "not_found"

@@ -315,6 +315,74 @@ def _number_after(rest: str, venue: str) -> str | None:
     return found.group(1) if found else None
 
 
+# Title-first styles give the authors the sentence after the title, after its date if it
+# has one: "Title. A. Author and B. Author. Venue, 2021.", "**Title** (2018). A, B. *Venue*."
+# Room for a long author list after a title (a 100-author list runs to ~2,000 characters).
+MAX_NAMES_CHARS = 2000
+_DATE_THEN = re.compile(r"[\s.,;:]*(?:\(((?:1[6-9]|20)\d\d)[a-z]?\)[\s.,;:]*)?")
+
+
+def _names_sentence(rest: str) -> tuple[AuthorList, int, int | None] | None:
+    """The names that make up the sentence opening ``rest`` (after a date, if any), where
+    they end, and the date's year; None when that sentence is anything but names.
+
+    Only a list is taken: one capitalised phrase may be anything ("Oxford English
+    Dictionary.", "Nicomachean Ethics."). Title-first styles write names given name first,
+    as they stand in the text: a reading that turns words round ("Efficient, Transparent"
+    as "Transparent Efficient") is a title's words. The list must end the sentence: one
+    that stops at a comma or a parenthesis is a publisher, a place or a venue ("Marcel
+    Dekker, New York (2000)", "Computational Linguistics, Volume 39").
+    """
+    date = _DATE_THEN.match(rest)
+    start = date.end() if date else 0
+    found = scan_authors(rest[start:start + MAX_NAMES_CHARS])
+    if len(found.names) < 2 and not (found.names and found.et_al):
+        return None
+    end = start + found.end
+    listed = rest[start:end]
+    if not listed.rstrip().endswith(".") or not all(name in listed for name in found.names):
+        return None
+    return found, end, int(date.group(1)) if date and date.group(1) else None
+
+
+# A title that ends in a role word is followed by the names of its translators or editors
+# ("A Harlot of High and Low, trans. Rainer Heppenstall."), not its authors.
+_ROLE_END = re.compile(r"\b(?:trans|transl|tr|ed|eds|comp|edited by|translated by)$", re.IGNORECASE)
+
+
+def _names_sentence_after(rest: str, fields: CitedFields) -> tuple[str, bool]:
+    """Take the authors from the sentence after the title when it is nothing but names
+    ("Title. A and B. Venue"): the rest after them, and whether they were taken."""
+    listed = _names_sentence(rest)
+    if listed is None or _ROLE_END.search(fields.title or ""):
+        return rest, False
+    found, end, year = listed
+    fields.authors, fields.et_al = found.names, found.et_al
+    if year and fields.year is None:
+        fields.year = year
+    return " " + rest[end:], True
+
+
+def _title_then_names(body: str, first: AuthorList) -> bool:
+    """``body`` opens with a title and then a sentence of names ("Adversarial Cheap Talk.
+    Chris Lu, Timon Willi, ... ICML, 2023."), though its first words read as one name.
+
+    Only a lone name that is no likely person is so taken: one that stops short of the end
+    of its sentence, not at a date ("Enabling Fast| and Universal Audio ..."), or three or
+    more capitalised words with no initial or comma ("Batched Dueling Bandits").
+    """
+    if len(first.names) != 1 or first.et_al:
+        return False
+    first_end = sentence_end(body, 0)
+    after_name = body[first.end:first_end].strip(" .,;:")
+    lone_phrase = "," not in body[:first.end] and "." not in first.names[0] \
+        and len(first.names[0].split()) >= 3
+    cut_short = bool(after_name) and DATE_SLOT.match(body, _skip(body, first.end)) is None
+    if not (lone_phrase or cut_short):
+        return False
+    return _names_sentence(body[first_end:]) is not None
+
+
 def _volume_pages(rest: str, fields: CitedFields) -> None:
     volume = VOLUME.search(rest)
     if volume:
@@ -376,6 +444,8 @@ def parse_reference(entry: str, *, alternatives: bool = True) -> CitedFields:
     if leading is None:
         readings = list(author_readings(body)[:MAX_AUTHOR_READINGS] if alternatives
                         else [scan_authors(body)])
+        if _title_then_names(body, readings[0]):
+            readings.insert(0, None)  # title first, its authors after it
     parses = [_parse_body(body, identifiers, authors, leading, alternatives)
               for authors in readings]
     # The likeliest reading is the rules' first unless it leaves no proper title where the
@@ -451,9 +521,11 @@ def _parse_body(body: str, identifiers: CitedFields, authors: AuthorList | None,
             title_end = tail.start() if tail else _with_subtitle(body, title_end)
             title = body[pos:title_end]
     year_found = fields.year
-    _finish(body, fields, title, title_end, marked, quoted is not None)
+    # Names read after the title ("Title. A and B. Venue") fix the title's end: the CRF,
+    # which never saw title-first styles, would redraw it over the names.
+    names_after = _finish(body, fields, title, title_end, marked, quoted is not None)
     found = [fields]
-    if not marked and fields.title is not None:
+    if not marked and not names_after and fields.title is not None:
         rule = _copy(fields, readings=[])
         if _redraw_with_crf(body, fields, authors_end, (pos, title_end)):
             found.append(rule)
@@ -490,21 +562,26 @@ def _sentence_ends(body: str, first: int) -> list[int]:
 
 
 def _finish(body: str, fields: CitedFields, title: str | None, title_end: int, marked: bool,
-            quoted: bool) -> None:
-    """Fill title, late authors, year, venue, volume and pages from a title boundary."""
+            quoted: bool) -> bool:
+    """Fill title, late authors, year, venue, volume and pages from a title boundary;
+    True when the authors were read after the title."""
     rest = body[title_end:]
     fields.title = _clean_title(title) if title else None
     if fields.title and " " not in fields.title and _LEADING_NUMBER.match(rest) and not quoted:
         # Physics/astronomy styles have no title: "Kempner J.C., 2004, ApJ, 607, 200".
         rest, fields.title = fields.title + rest, None
+    names_after = False
     if not fields.authors:
         rest = _authors_after(rest, fields)
+    if not fields.authors:
+        rest, names_after = _names_sentence_after(rest, fields)
     if fields.year is None:
         fields.year = _publication_year(rest) or _publication_year(body)
     fields.venue = _venue_from(rest, marked)
     _volume_pages(rest, fields)
     if fields.volume is None and fields.venue:
         fields.volume = _number_after(rest, fields.venue)
+    return names_after
 
 
 # A title ends at punctuation, at the end of the entry or before a parenthesis; a CRF title

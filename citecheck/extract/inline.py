@@ -31,12 +31,18 @@ LATEX_CITE = re.compile(r"\\(?:cite|citep|citet|parencite|textcite|autocite)\*?"
                         r"(?:\[[^\]\n]{0,100}\]){0,2}\{([^}\n]{1,500})\}")
 QUOTED_TITLE = re.compile(r"[\"“]([A-Z0-9][^\"“”\n]{10,300}?)[\"”]")
 ITALIC_TITLE = re.compile(r"(?<![*\w])(\*{1,2}|_)([A-Z0-9][^*_\n]{10,300}?)\1(?![*\w])")
-# An italic or quoted phrase is a title when the words around it say so ("the paper *X*").
+# An italic or quoted phrase is a title when the words around it say so ("the paper *X*"),
+# or a date follows it: "“X” (ICLR 2018)", "“X” (2017)". A quoted one after "in" or a verb
+# of authorship is one too ("introduced in “X”"); an italic one after "In" is a venue.
 TITLE_CUE = re.compile(
     r"\b(?:paper|article|book|study|work|titled|entitled|called|read|survey|preprint|"
     r"classic|seminal|then read|see)\b[^.\n]{0,25}$",
     re.IGNORECASE,
 )
+QUOTE_CUE = re.compile(r"\b(?:introduced|proposed|presented|described|in)\b[^.\n]{0,25}$",
+                       re.IGNORECASE)
+TITLE_DATE = re.compile(rf"[,.]?\s{{0,2}}\((?:(?P<venue>[A-Z][A-Za-z]*[A-Z][A-Za-z]*),?\s"
+                        rf"|(?P<authors>{_AUTHORS}),?\s)?(?P<year>{_YEAR})\)")
 NOT_A_NAME = frozenset({"In", "The", "See", "As", "From", "Since", "Between", "After", "Before",
                         "Until", "By", "During", "Table", "Figure", "Section", "Version"})
 
@@ -60,6 +66,33 @@ def expand_numbers(numbers: str) -> list[str]:
         elif part.strip().isdigit():
             result.append(part.strip())
     return result
+
+
+def _title_in_prose(text: str, match: re.Match[str], group: int,
+                    quoted: bool) -> Citation | None:
+    """A quoted or italic phrase as a title citation, when a cue before it or a date after
+    it says it is one; with the date's year, and its venue or authors."""
+    title = match.group(group).strip().rstrip(",.")
+    if len(title.split()) < 3:
+        return None
+    before = text[max(0, match.start() - 60): match.start()]
+    dated = TITLE_DATE.match(text, match.end())
+    if dated is not None and not quoted and not dated["authors"]:
+        dated = None  # "*Nature* (2015)": an italic venue and its year
+    cued = TITLE_CUE.search(before) or (quoted and QUOTE_CUE.search(before))
+    if dated is None and not cued:
+        return None
+    fields = CitedFields(title=title)
+    end = match.end()
+    if dated is not None:
+        # "“X” (ICLR 2018)": the year, and the venue when it is one word in capitals (an
+        # acronym); "“X” (Vaswani et al., 2017)": the year and the authors.
+        fields.year, fields.venue = int(dated["year"][:4]), dated["venue"]
+        if dated["authors"]:
+            named = _author_fields(dated["authors"], None)
+            fields.authors, fields.et_al = named.authors, named.et_al
+        end = dated.end()
+    return Citation(text[match.start():end], (match.start(), end), "title", fields)
 
 
 def find_inline(text: str) -> list[Citation]:
@@ -96,14 +129,12 @@ def find_inline(text: str) -> list[Citation]:
             start, end = offset + key_match.start(), offset + key_match.end()
             found.append(Citation(text[start:end], (start, end), "inline", CitedFields(),
                                   key=key_match.group(0)))
-    titles = [(QUOTED_TITLE, 1)]
+    titles = [(QUOTED_TITLE, 1, True)]
     if "*" in text or "_" in text:  # the signs of ITALIC_TITLE's emphasis
-        titles.append((ITALIC_TITLE, 2))
-    for pattern, group in titles:
+        titles.append((ITALIC_TITLE, 2, False))
+    for pattern, group, quoted in titles:
         for match in pattern.finditer(text):
-            title = match.group(group).strip().rstrip(",.")
-            before = text[max(0, match.start() - 60): match.start()]
-            if len(title.split()) >= 3 and TITLE_CUE.search(before):
-                found.append(Citation(match.group(0), match.span(), "title",
-                                      CitedFields(title=title)))
+            citation = _title_in_prose(text, match, group, quoted)
+            if citation is not None:
+                found.append(citation)
     return found

@@ -464,10 +464,11 @@ _PIECE_WORD = (r"(?:[A-ZÀ-ÖØ-ÞĀ-ŽŁİ][^\W\d_]{1,30}(?:[-'’][A-ZÀ-ÖØ-
                r"|[A-Z](?:\.(?:-?[A-Z]\.){0,3})?)")
 _PIECE = rf"{_PIECE_WORD}(?:\s{_PIECE_WORD}){{0,4}}"
 # A list in which each comma or "and" separates one whole name: "Acuna, Zhang, Law and Fidler",
-# "Ahmed Abbas, Paul Swoboda:", "Zhao X, An Y, Xu N.", "Alaa, Chan and van der Schaar (2021)".
+# "Ahmed Abbas, Paul Swoboda:", "Zhao X, An Y, Xu N.", "Alaa, Chan and van der Schaar (2021)",
+# "An T. Le & Jan Peters, \"Title\"".
 NAME_PIECES = re.compile(
     rf"({_PIECE}(?:,\s{_PIECE}){{0,60}}(?:,?\s(?:and|&)\s{_PIECE})?)"
-    r"(,?\set\.?\sal\.?)?(?=\s?\((?:1[6-9]|20)\d\d|[.:]\s|\s?\*|\s?[\"“])"
+    r"(,?\set\.?\sal\.?)?(?=\s?\((?:1[6-9]|20)\d\d|[.:]\s|\s?\*|,?\s?[\"“])"
 )
 # Words that end a list of names; short words that are also family names ("You", "An", "Do")
 # do not, since in a piece reading every word before the title was written as a name.

@@ -192,24 +192,34 @@ def looks_like_reference(fields: CitedFields, entry: str) -> bool:
     """
     if not (MIN_ENTRY_CHARS <= len(entry) <= MAX_ENTRY_CHARS):
         return False
-    return any(_reference_reading(reading) for reading in [fields, *fields.readings])
+    return any(_reference_reading(reading, entry) for reading in [fields, *fields.readings])
 
 
-def _reference_reading(fields: CitedFields) -> bool:
+def _reference_reading(fields: CitedFields, entry: str) -> bool:
     has_id = bool(fields.doi or fields.arxiv or fields.isbn or fields.pmid)
     title = fields.title or ""
     if not fields.authors:
         return False
-    if len(title.split()) < 2 and not has_id:
+    # One word is a title only in quotes ("J. A. Bilmes, “Q-Clustering,” in Proc. NeurIPS").
+    if len(title.split()) < 2 and not has_id and not _quoted(title, entry):
         return False
     if title[:1].islower() and not has_id and not LOWER_PREFIX_TITLE.match(title):
         return False  # "Ho et al. (2020) introduced diffusion." -- a verb, not a title
     return bool(fields.year or fields.venue or has_id)
 
 
+# A tie joins an initial to its name ("K.~Agarwal", "et~al."); one in a web address
+# ("/~hinton/") stays.
+LATEX_TIE = re.compile(r"(?<=[^\s/])~(?=[^\W\d_])")
+
+
+def _quoted(title: str, entry: str) -> bool:
+    return bool(title) and any(f"{opener}{title}" in entry for opener in "\"“‘'")
+
+
 def _clean(entry: str) -> str:
     """LaTeX bibliography markup removed so the rule parser sees plain reference text."""
-    return LATEX_NOISE.sub(" ", entry) if "\\" in entry else entry
+    return LATEX_TIE.sub(" ", LATEX_NOISE.sub(" ", entry)) if "\\" in entry else entry
 
 
 PAST_CAP = "not checked: past the per-input cap on citations"

@@ -1,0 +1,160 @@
+"""Citation forms outside the benchmark's 14 styles: title-first entries ("Title. A, B. Venue,
+Year."; "**Title** (2018). A, B. *Venue*."), quoted titles in prose, LaTeX bibitems with ties.
+
+Each real record here was cited correctly in that form and gave no citation at all, or came
+back `not_found` (the title read as a name) or `mismatch` (an "&" lost, a name read wrongly).
+The records are the real ones the default index holds, declared complete as there.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from citecheck import Verifier
+from citecheck.extract import extract
+from citecheck.extract.fields import parse_reference
+from citecheck.latex import latex_to_text
+
+from conftest import FIXTURES, complete_index_of, only_result
+
+RECORDS = FIXTURES / "corpus" / "other_forms.jsonl"
+PLAPPERT = ["Matthias Plappert", "Rein Houthooft", "Prafulla Dhariwal", "Szymon Sidor",
+            "Richard Y. Chen", "Xi Chen", "Tamim Asfour", "Pieter Abbeel", "Marcin Andrychowicz"]
+
+
+@pytest.fixture(scope="module")
+def verifier(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    opened = complete_index_of(RECORDS, tmp_path_factory.mktemp("other-forms") / "index")
+    yield opened
+    opened.close()
+
+
+TITLE_FIRST = [
+    "Parameter Space Noise for Exploration. " + ", ".join(PLAPPERT[:-1])
+    + ", and Marcin Andrychowicz. ICLR 2018, 2018.",
+    "1. **Parameter Space Noise for Exploration** (2018). " + ", ".join(PLAPPERT) + ". *ICLR 2018*.",
+    "*Parameter Space Noise for Exploration*. Matthias Plappert, Rein Houthooft et al. ICLR 2018.",
+    # The title's first words read as one person's name ("Adversarial Cheap Talk.",
+    # "Enabling Fast| and ..."), unless the names after them are taken as the authors.
+    "Adversarial Cheap Talk. Chris Lu, Timon Willi, Alistair Letcher, and Jakob Nicolaus "
+    "Foerster. ICML, 2023.",
+    "Batched Dueling Bandits. Arpit Agarwal, Rohan Ghuge, and Viswanath Nagarajan. ICML, 2022.",
+    "Enabling Fast and Universal Audio Adversarial Attack Using Generative Model. Yi Xie, "
+    "Zhuohang Li, Cong Shi, Jian Liu, Yingying Chen, and Bo Yuan. AAAI, 2021.",
+]
+
+
+@pytest.mark.parametrize("text", TITLE_FIRST)
+def test_a_title_first_entry_names_its_authors_after_the_title(text: str) -> None:
+    (citation,) = extract(text)
+    title = text.removeprefix("1. ").strip("*").split(". ")[0].split("*")[0]
+    assert (citation.kind, citation.fields.title) == ("reference", title)
+    names = text.removeprefix("1. ").split(". ", 1)[1]
+    assert citation.fields.authors[0] == names.removeprefix("(2018). ").split(",")[0]
+
+
+@pytest.mark.parametrize("text", TITLE_FIRST)
+def test_a_title_first_entry_of_a_real_work_is_verified(verifier: Verifier, text: str) -> None:
+    result = only_result(verifier, text)
+    assert result.verdict == "verified", (result.mismatches, result.reason)
+
+
+def test_a_title_first_entry_with_wrong_authors_is_still_a_mismatch(verifier: Verifier) -> None:
+    result = only_result(verifier, "Batched Dueling Bandits. Arpit Agarwal, Rohan Ghuge, and "
+                                   "Percy Liang. ICML, 2022.")
+    assert result.verdict == "mismatch"
+    assert {m.field for m in result.mismatches} == {"authors"}
+
+
+@pytest.mark.parametrize(("text", "authors", "title"), [
+    # An author-date entry whose title reads as two names stays author-first.
+    ("Reilly, W. S. (1996). Believable Emotional and Social Agents. Ph.D. thesis, School of "
+     "Computer Science, Carnegie Mellon University.", ["W. S. Reilly"],
+     "Believable Emotional and Social Agents"),
+    ("[6] Derek Bruening. Efficient, Transparent, and Comprehensive Runtime Code Manipulation. "
+     "PhD thesis, Massachusetts Institute of Technology, September 2004.", ["Derek Bruening"],
+     "Efficient, Transparent, and Comprehensive Runtime Code Manipulation"),
+    ("Douglass, Frederick. My Bondage and My Freedom. Ed. William L. Andrews. Urbana: "
+     "University of Illinois Press, 1987.", ["Frederick Douglass"], "My Bondage and My Freedom"),
+    # After a title: a dictionary, a publisher and its place, translators are no authors.
+    ("“Metaphor.” Oxford English Dictionary. Oxford University Press, 1992.", [], "Metaphor"),
+    ("Overview Of Non-Contact 3D Sensing Methods. Marcel Dekker, New York (2000).", [], None),
+    ("A Harlot of High and Low, trans. Rainer Heppenstall and Jan Smit. New York: Penguin, 1970.",
+     [], None),
+])
+def test_names_after_a_title_are_taken_only_as_a_list_of_people(
+        text: str, authors: list[str], title: str | None) -> None:
+    fields = parse_reference(text)
+    assert fields.authors == authors
+    if title is not None:
+        assert fields.title == title
+
+
+QUOTED = [
+    ('Plappert et al. introduced this in "Parameter Space Noise for Exploration" (ICLR 2018), '
+     "which is widely cited.", "verified"),
+    ("That idea goes back to “Parameter Space Noise for Exploration” (Plappert et al., 2018).",
+     "verified"),
+    # The paper was not among ICML 2022's, which the index lists completely.
+    ('We build on "Neural Attention Distillation via Spectral Token Routing" (ICML 2022).',
+     "not_found"),
+]
+
+
+@pytest.mark.parametrize(("text", "verdict"), QUOTED)
+def test_a_quoted_title_in_prose_with_its_date_is_checked(
+        verifier: Verifier, text: str, verdict: str) -> None:
+    result = only_result(verifier, text)
+    assert result.citation.kind == "title"
+    assert result.citation.fields.year in (2018, 2022)
+    assert result.verdict == verdict, (result.mismatches, result.reason)
+
+
+def test_a_quoted_title_reads_its_authors_and_venue_from_the_parenthesis() -> None:
+    (cited,) = extract("It comes from “Parameter Space Noise for Exploration” (Plappert et al., "
+                       "2018).")
+    assert (cited.fields.authors, cited.fields.et_al, cited.fields.year) == (["Plappert"], True,
+                                                                            2018)
+    (venue,) = extract('As shown in "Parameter Space Noise for Exploration" (ICLR 2018).')
+    assert (venue.fields.venue, venue.fields.year) == ("ICLR", 2018)
+    (italic,) = extract("It is in *Attention Is All You Need* (Vaswani et al., 2017).")
+    assert (italic.fields.title, italic.fields.authors) == ("Attention Is All You Need",
+                                                            ["Vaswani"])
+
+
+def test_a_quotation_in_prose_is_no_citation() -> None:
+    assert extract('He said "this is a very good result" in 2019.') == []
+    assert extract('Their "Attention Is All You Need" moment changed things.') == []
+    # An italic phrase before a year is Nature's venue, and after "In" any style's venue.
+    assert extract("It appeared in *Nature Machine Intelligence* (2021).") == []
+    assert extract("[1] M. Narasimhan and J. A. Bilmes, “Q-Clustering,” in *Proc. NeurIPS "
+                   "2005*, 2005.")[0].kind == "reference"
+
+
+def test_a_latex_bibitem_with_ties_and_no_venue_is_read(verifier: Verifier) -> None:
+    text = ("\\bibitem{k719}\nK.~Agarwal, Z.~Chen, C.~Luo, Y.~Chen, H.~Zheng, X.~Huang, "
+            "A.~Rudra, and B.~Chen.\n\\newblock MonarchRT: Efficient Attention for Real-Time "
+            "Video Generation.\n\\newblock 2026.")
+    result = only_result(verifier, text)
+    assert result.citation.fields.authors[:2] == ["K. Agarwal", "Z. Chen"]
+    assert result.verdict == "verified", (result.mismatches, result.reason)
+
+
+def test_an_ampersand_in_latex_text_is_a_word(verifier: Verifier) -> None:
+    assert latex_to_text("Allocation & Regularization {\\em CVPR}") == \
+        "Allocation & Regularization CVPR"
+    assert latex_to_text("Allocation \\& Regularization") == "Allocation & Regularization"
+    text = ("\\bibitem{k912}\nW.~Wang, Y.~Hu, Q.~Chen, and Y.~Zhang.\n\\newblock Task "
+            "Difficulty Aware Parameter Allocation & Regularization for Lifelong Learning.\n"
+            "\\newblock In {\\em CVPR}, 2023.")
+    result = only_result(verifier, text)
+    assert result.verdict == "verified", (result.mismatches, result.reason)
+
+
+def test_names_before_a_quoted_title_after_a_comma_are_read_whole(verifier: Verifier) -> None:
+    text = ('- An T. Le, Georgia Chalvatzaki, Armin Biess & Jan Peters, "Accelerating Motion '
+            'Planning via Optimal Transport", NeurIPS 2023.')
+    result = only_result(verifier, text)
+    assert result.citation.fields.authors == ["An T. Le", "Georgia Chalvatzaki", "Armin Biess",
+                                              "Jan Peters"]
+    assert result.verdict == "verified", (result.mismatches, result.reason)
