@@ -284,7 +284,10 @@ def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
     # Nothing in the index is this work.
     identifier_owner = next((c for c in comparisons if c.identifier_match), None)
     mismatches = list(problems)
-    if identifier_owner is not None:
+    if identifier_owner is not None and not (citation.kind != "bibtex" and _carries_title(
+            citation.text, identifier_owner.record)):
+        # (A DOI whose record's title the text carries is the cited work's: the fields were
+        # misread, and the safety net below says so.)
         cited_id = fields.doi or fields.arxiv or ""
         mismatches.append(Mismatch("doi" if fields.doi else "arxiv", cited_id,
                                    f"belongs to {identifier_owner.record.title!r}"))

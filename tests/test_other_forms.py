@@ -158,3 +158,17 @@ def test_names_before_a_quoted_title_after_a_comma_are_read_whole(verifier: Veri
     assert result.citation.fields.authors == ["An T. Le", "Georgia Chalvatzaki", "Armin Biess",
                                               "Jan Peters"]
     assert result.verdict == "verified", (result.mismatches, result.reason)
+
+
+def test_a_name_the_parser_does_not_know_leaves_an_author_first_entry_so(verifier: Verifier) -> None:
+    # "Mst." is no name the scanner knows, so "Mst" reads as a title; the names after it
+    # are still the authors of an author-first entry, not a title-first one's.
+    text = ("Mst. Fahmida Sultana Naznin, Adnan Ibney Faruq, Mostafa Rifat Tazwar, Md Jobayer, "
+            "Md. Mehedi Hasan Shawon, and Md Rakibul Hasan. 2025. CSTRL: Context-Driven "
+            "Sequential Transfer Learning for Abstractive Radiology Report Summarization. In "
+            "*Findings of the Association for Computational Linguistics: ACL 2025*. "
+            "https://doi.org/10.18653/v1/2025.findings-acl.1360")
+    results = verifier.verify_text(text).results
+    assert results and all(not r.flagged for r in results)
+    assert any(r.verdict == "verified" and r.citation.kind == "reference" for r in results)
+

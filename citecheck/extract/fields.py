@@ -353,8 +353,12 @@ _ROLE_END = re.compile(r"\b(?:trans|transl|tr|ed|eds|comp|edited by|translated b
 def _names_sentence_after(rest: str, fields: CitedFields) -> tuple[str, bool]:
     """Take the authors from the sentence after the title when it is nothing but names
     ("Title. A and B. Venue"): the rest after them, and whether they were taken."""
+    title = fields.title or ""
+    # A one-word "title" is a name's part the name scanner did not take ("Mst. Fahmida ...").
+    if " " not in title or _ROLE_END.search(title):
+        return rest, False
     listed = _names_sentence(rest)
-    if listed is None or _ROLE_END.search(fields.title or ""):
+    if listed is None:
         return rest, False
     found, end, year = listed
     fields.authors, fields.et_al = found.names, found.et_al
@@ -371,9 +375,9 @@ def _title_then_names(body: str, first: AuthorList) -> bool:
     of its sentence, not at a date ("Enabling Fast| and Universal Audio ..."), or three or
     more capitalised words with no initial or comma ("Batched Dueling Bandits").
     """
-    if len(first.names) != 1 or first.et_al:
-        return False
     first_end = sentence_end(body, 0)
+    if len(first.names) != 1 or first.et_al or len(body[:first_end].split()) < 3:
+        return False
     after_name = body[first.end:first_end].strip(" .,;:")
     lone_phrase = "," not in body[:first.end] and "." not in first.names[0] \
         and len(first.names[0].split()) >= 3
@@ -535,7 +539,7 @@ def _parse_body(body: str, identifiers: CitedFields, authors: AuthorList | None,
             if end != title_end:
                 other = _copy(identifiers, readings=[], authors=list(fields.authors),
                               et_al=fields.et_al, year=year_found)
-                _finish(body, other, body[pos:end], end, False, False)
+                _finish(body, other, body[pos:end], end, False, False, names_after=False)
                 found.append(other)
     title_text = fields.title or ""
     proper_title = len(title_text.split()) >= 2 and not title_text[:1].islower()
@@ -562,19 +566,21 @@ def _sentence_ends(body: str, first: int) -> list[int]:
 
 
 def _finish(body: str, fields: CitedFields, title: str | None, title_end: int, marked: bool,
-            quoted: bool) -> bool:
+            quoted: bool, *, names_after: bool = True) -> bool:
     """Fill title, late authors, year, venue, volume and pages from a title boundary;
-    True when the authors were read after the title."""
+    True when the authors were read from the sentence after the title (``names_after``:
+    whether to look there; not for a boundary other than the rules' first)."""
     rest = body[title_end:]
     fields.title = _clean_title(title) if title else None
     if fields.title and " " not in fields.title and _LEADING_NUMBER.match(rest) and not quoted:
         # Physics/astronomy styles have no title: "Kempner J.C., 2004, ApJ, 607, 200".
         rest, fields.title = fields.title + rest, None
-    names_after = False
     if not fields.authors:
         rest = _authors_after(rest, fields)
-    if not fields.authors:
+    if not fields.authors and names_after:
         rest, names_after = _names_sentence_after(rest, fields)
+    else:
+        names_after = False
     if fields.year is None:
         fields.year = _publication_year(rest) or _publication_year(body)
     fields.venue = _venue_from(rest, marked)
