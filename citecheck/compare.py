@@ -240,6 +240,16 @@ def _family_only_matches_a_name_word(cited: NameParts, expected: NameParts) -> b
         len(cited.family) >= 3 and cited.family in expected.words[1:-1])
 
 
+def _initials_after_family(cited: NameParts, expected: NameParts) -> bool:
+    """Vancouver's initials after the family name, read as a given name and a family name
+    when a hyphenated or particled given name gives lower-case initials: "Tsujii Ji" for
+    Jun-ichi Tsujii, "Nielson PdO" for Pedro de Oliveira Nielson."""
+    if len(cited.words) != 2 or not 2 <= len(cited.family) <= 4 or len(expected.given) < 2:
+        return False
+    return cited.words[0] == expected.family and cited.family == "".join(
+        word[0] for word in expected.given)
+
+
 def _same_person(cited: NameParts, expected: NameParts) -> bool:
     if _same_family(cited, expected):
         return True
@@ -248,6 +258,7 @@ def _same_person(cited: NameParts, expected: NameParts) -> bool:
     if not ((cited.words and expected.words and cited.words[0][0] == expected.words[0][0])
             or (expected.words and expected.words[0] == cited.family)
             or (len(cited.words) == 1 and cited.family in expected.words[1:-1])
+            or (cited.words and cited.words[0] == expected.family)
             or len(cited.family) == 1 or len(expected.family) == 1):
         return False
     return (_swapped_order(cited, expected)
@@ -255,7 +266,8 @@ def _same_person(cited: NameParts, expected: NameParts) -> bool:
             or _initialed_with_one_more_part(cited, expected)
             or _single_letter_family(cited, expected)
             or _family_only_matches_a_name_word(cited, expected)
-            or _capitals_read_as_initials(cited, expected))
+            or _capitals_read_as_initials(cited, expected)
+            or _initials_after_family(cited, expected))
 
 
 def _repeat_period(names: tuple[str, ...]) -> int:
@@ -336,7 +348,7 @@ class _LongList:
         # first or last core word; _same_person_reordered and _initialed_with_one_more_part
         # the same first letter; _swapped_order and _family_only_matches_a_name_word the cited
         # family name as the first (or an inner) word; _single_letter_family a one-letter
-        # family name.
+        # family name; _initials_after_family the cited first word as the family name.
         if len(name.family) == 1:
             return None
         keys = [("family", name.family.replace(" ", ""))]
@@ -345,6 +357,8 @@ class _LongList:
         if name.words:
             keys.append(("initial", name.words[0][0]))
         keys.append(("first word", name.family))
+        if len(name.words) == 2:
+            keys.append(("family", name.words[0]))
         if len(name.words) == 1:
             keys.append(("inner word", name.family))
         found = {p for key in keys for p in self.by_key.get(key, ())}

@@ -172,3 +172,41 @@ def test_a_name_the_parser_does_not_know_leaves_an_author_first_entry_so(verifie
     assert results and all(not r.flagged for r in results)
     assert any(r.verdict == "verified" and r.citation.kind == "reference" for r in results)
 
+
+@pytest.mark.parametrize("text", [
+    # Initials spaced otherwise than the scanner writes them, a nickname in brackets, marks of
+    # equal contribution: the names after the title are still read.
+    "Kinematics of a robotic gait trainer for stroke rehabilitation. K. Bharadwaj, T.G. Sugar, "
+    "K. Bharadwaj, and T.G. Sugar. ICRA 2006, 2006.",
+    "On the Expressivity of Neural Networks for Deep Reinforcement Learning. Kefan Dong, Yuping "
+    "Luo, Tianhe (Kevin) Yu, Chelsea Finn, and Tengyu Ma. ICML 2020, 2020.",
+    "The Break-Even Point on Optimization Trajectories of Deep Neural Networks. Stanislaw "
+    "Jastrzebski, Maciej Szymczak, Stanislav Fort, Devansh Arpit, Jacek Tabor, Kyunghyun Cho*, "
+    "and Krzysztof Geras*. ICLR 2020, 2020.",
+])
+def test_names_after_a_title_with_notes_and_initials_are_read(verifier: Verifier,
+                                                               text: str) -> None:
+    result = only_result(verifier, text)
+    assert result.citation.fields.title == text.split(". ")[0]
+    assert result.verdict == "verified", (result.mismatches, result.reason)
+
+
+def test_no_reference_starts_inside_an_author_list(verifier: Verifier) -> None:
+    # "A Single Example." reads as a name, so the entry is not read; a reference "found" from
+    # the middle of its author list, with the names for its title, was called invented.
+    text = ("CustAny: Customizing Anything from A Single Example. Lingjie Kong, Kai WU, Chengming "
+            "Xu, Xiaobin Hu, Wenhui Han. CVPR 2025, 2025.")
+    assert not any(r.flagged for r in verifier.verify_text(text).results)
+
+
+def test_vancouver_initials_of_a_hyphenated_given_name_match_it(verifier: Verifier) -> None:
+    # "Farahmand Am": Amir-massoud's initials after the family name, the second in lower case.
+    result = only_result(verifier, "1. Kastner T, Rowland M, Tang Y, Erdogdu M, Farahmand Am. "
+                         "Categorical distributional reinforcement learning with Kullback-Leibler "
+                         "divergence: Convergence and asymptotics. ICML 2025. 2025.")
+    assert result.verdict == "verified", (result.mismatches, result.reason)
+    other = only_result(verifier, "1. Kastner T, Rowland M, Tang Y, Erdogdu M, Farahmand Bm. "
+                        "Categorical distributional reinforcement learning with Kullback-Leibler "
+                        "divergence: Convergence and asymptotics. ICML 2025. 2025.")
+    assert other.verdict == "mismatch"
+

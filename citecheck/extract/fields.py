@@ -340,7 +340,10 @@ def _names_sentence(rest: str) -> tuple[AuthorList, int, int | None] | None:
         return None
     end = start + found.end
     listed = rest[start:end]
-    if not listed.rstrip().endswith(".") or not all(name in listed for name in found.names):
+    # (Initials may be spaced otherwise than the scanner writes them: "T.G." / "T. G.".)
+    squeezed = _UNSPACED.sub("", listed)
+    if not listed.rstrip().endswith(".") or not all(
+            _UNSPACED.sub("", name) in squeezed for name in found.names):
         return None
     return found, end, int(date.group(1)) if date and date.group(1) else None
 
@@ -350,9 +353,16 @@ def _names_sentence(rest: str) -> tuple[AuthorList, int, int | None] | None:
 _ROLE_END = re.compile(r"\b(?:trans|transl|tr|ed|eds|comp|edited by|translated by)$", re.IGNORECASE)
 
 
+_UNSPACED = re.compile(r"[\s.]")
+# A nickname in brackets inside a name ("Tianhe (Kevin) Yu", "Chun-Fu (Richard) Chen"), and
+# the marks of equal contribution or affiliation after one ("Kyunghyun Cho*", "Li†").
+_NAME_NOTES = re.compile(r"(?<=[^\W\d_])(?:\s\([A-Z][^\W\d_]{1,20}\)(?=\s[A-Z])|[*†‡]+)")
+
+
 def _names_sentence_after(rest: str, fields: CitedFields) -> tuple[str, bool]:
     """Take the authors from the sentence after the title when it is nothing but names
     ("Title. A and B. Venue"): the rest after them, and whether they were taken."""
+    rest = _NAME_NOTES.sub("", rest)
     title = fields.title or ""
     # A one-word "title" is a name's part the name scanner did not take ("Mst. Fahmida ...").
     if " " not in title or _ROLE_END.search(title):

@@ -344,6 +344,13 @@ def _author_date_entry(entry: str) -> CitedFields | None:
     return fields
 
 
+def _names_only(title: str) -> bool:
+    """A "title" that is a list of names: a reference's authors, read from the middle of its
+    author list ("Kyunghyun Cho, and Krzysztof Geras"), so no reference starts there."""
+    found = scan_authors(title + ".")
+    return len(found.names) >= 2 and found.end >= len(title)
+
+
 def _embedded(text: str, start: int, end: int) -> list[Citation]:
     """References written inside running sentences ("As shown in A and B. Title. In X, 2021.")."""
     found: list[Citation] = []
@@ -367,7 +374,7 @@ def _embedded(text: str, start: int, end: int) -> list[Citation]:
         # with every reading only when they are a reference.
         fields = parse_reference(span_text, alternatives=False)
         if not (looks_like_reference(fields, span_text) and fields.year
-                and len((fields.title or "").split()) >= 3):
+                and len((fields.title or "").split()) >= 3) or _names_only(fields.title or ""):
             continue
         fields = parse_reference(span_text)
         found.append(Citation(span_text, (candidate, ref_end), "reference", fields))
