@@ -513,6 +513,21 @@ def _pieces(text: str) -> AuthorList | None:
     return AuthorList(names, bool(match.group(2)), match.end(), whole_pieces=True)
 
 
+# MLA's first author inverted before "et al.", the given names spelled out in any form:
+# "Jones, R. Kenny, et al.", "Wenniger, Gideon Maillette de Buy, et al.", "Naznin, Mst.
+# Fahmida Sultana, et al." (the scanner reads a given name only as initials or words).
+_MLA_ET_AL = re.compile(
+    r"(?P<family>[^\W\d_][\w'’\-]{1,30}(?:\s[^\W\d_][\w'’\-]{1,30}){0,2}),\s"
+    r"(?P<given>[^\W\d_][\w'’\-]{0,30}\.?(?:\s[^\W\d_][\w'’\-]{0,30}\.?){0,4}),?\set\.?\sal\.")
+
+
+def _mla_first_author(text: str) -> AuthorList | None:
+    match = _MLA_ET_AL.match(text)
+    if match is None or match["family"].split()[0].lower() in NOT_NAMES:
+        return None
+    return AuthorList([f"{match['given']} {match['family']}"], et_al=True, end=match.end())
+
+
 def author_readings(text: str) -> list[AuthorList]:
     """Every plausible reading of the names ``text`` starts with, the likeliest first.
 
@@ -522,7 +537,8 @@ def author_readings(text: str) -> list[AuthorList]:
     """
     scanner = _scanner(text)
     readings = [_family_only_of(text) or scanner.reading(None)]
-    for reading in (_pieces(text), scanner.reading(False), scanner.reading(True)):
+    for reading in (_pieces(text), scanner.reading(False), scanner.reading(True),
+                    _mla_first_author(text)):
         if reading and reading.names and all(reading.names != r.names or reading.end != r.end
                                  for r in readings):
             readings.append(reading)
