@@ -226,3 +226,16 @@ def test_vancouver_initials_of_a_hyphenated_given_name_match_it(verifier: Verifi
                         "Categorical distributional reinforcement learning with Kullback-Leibler "
                         "divergence: Convergence and asymptotics. ICML 2025. 2025.")
     assert other.verdict == "mismatch"
+
+
+def test_initials_of_a_hyphenated_given_name_in_lower_case_are_read(verifier: Verifier) -> None:
+    # "J.-i." for Jun-ichi: the list stopped before it, and the rest was read as the venue.
+    text = ("[1] M. Nagao, T. Nishida, and J.-i. Tsujii, “Dealing With Incompleteness of "
+            "Linguistic Knowledge in Language Translation – Transfer and Generation Stage of Mu "
+            "Machine Translation Project,” in *Proc. 10th International Conference on "
+            "Computational Linguistics and 22nd Annual Meeting of the Association for "
+            "Computational Linguistics*, 1984.")
+    result = only_result(verifier, text)
+    assert result.citation.fields.authors[-1] == "J.-i. Tsujii"
+    assert result.verdict == "verified", (result.mismatches, result.reason)
+

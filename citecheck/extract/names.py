@@ -11,6 +11,8 @@ from functools import lru_cache
 _INITIALS_DOTTED = re.compile(
     r"(?:(?:[A-ZÀ-ÖØ-ÞŁŠŽČŘŚŻĆŃİĞŞ]|Th|Ch|Ph|Sh|Kh|Zh|Ye|Yu|Wm|St|Gy|Md|Kr)\.\s?-?){1,4}"
     r"|(?:[A-Z]\.){1,3}[A-Z]|[A-Z]\.?-[A-Z]\."
+    # A hyphenated given name's second part in lower case: "J.-i." (Jun-ichi), "G.-h.".
+    r"|[A-Z]\.-[a-z]\."
 )
 # A name ends before a date, a bracket or a quote ("Watkins (1998)", "Wadler [Jan 1993]").
 _NAME_BREAK = re.compile(
