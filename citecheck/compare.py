@@ -484,6 +484,8 @@ def _venue_mismatch(cited_text: str, cited_venue: Venue | None, record: Record,
         wrong = cited_venue != record_venue
     elif not record.venue:
         return None
+    elif record_venue is not None and venues.part_of(cited_text, record_venue):
+        wrong = False
     else:
         score = fuzz.token_set_ratio(normalize_text(cited_text), normalize_text(record.venue))
         wrong = score < 90

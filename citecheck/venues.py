@@ -65,6 +65,7 @@ class VenueTable:
         self.abbreviations = abbreviations or {}
         self.by_key: dict[str, Venue] = {}
         self.by_token: dict[str, Venue] = {}
+        self.words_of: dict[str, list[frozenset[str]]] = {}  # canonical name: each name's words
         for entry in entries:
             venue = Venue(str(entry["canonical"]), str(entry.get("kind", "conference")),
                           tuple(entry.get("doi_prefixes", ())),  # type: ignore[arg-type]
@@ -75,6 +76,7 @@ class VenueTable:
                 key = self._key(name)
                 if key:
                     self.by_key.setdefault(key, venue)
+                    self.words_of.setdefault(venue.canonical, []).append(frozenset(key.split()))
                 # Short all-caps acronyms (CVPR, NeurIPS, NIPS) are recognised as tokens
                 # inside longer strings ("Proc. CVPR 2021", "NeurIPS 2020 Workshop").
                 if re.fullmatch(r"[A-Za-z\-]{2,12}", name) and any(c.isupper() for c in name[1:]):
@@ -95,6 +97,14 @@ class VenueTable:
     def names_a_venue(self, name: str) -> bool:
         """Whether ``name`` has a word beyond filler ("Proceedings of the" has none)."""
         return bool(self._key(name))
+
+    def part_of(self, name: str, venue: Venue) -> bool:
+        """Whether ``name`` is words of one of ``venue``'s names, two or more of them: an
+        IEEE proceedings title inverted and cut at its year ("Robotics and Automation, 2009.
+        ICRA '09. IEEE International Conference on") names ICRA, vaguely but not wrongly."""
+        words = set(self._key(name).split())
+        return len(words) >= 2 and any(words <= own for own in self.words_of.get(
+            venue.canonical, ()))
 
     def venue_key(self, name: str) -> str:
         """The canonical name of a venue, else its name without years, ordinals and filler."""

@@ -239,3 +239,19 @@ def test_initials_of_a_hyphenated_given_name_in_lower_case_are_read(verifier: Ve
     assert result.citation.fields.authors[-1] == "J.-i. Tsujii"
     assert result.verdict == "verified", (result.mismatches, result.reason)
 
+
+ICLQG = ("[76] V. A. Huynh and N. Roy, “icLQG: Combining local and global optimization for "
+         "control in information space,” in {venue}, May 2009, pp. 2851–2858.")
+
+
+def test_an_ieee_proceedings_title_inverted_and_cut_names_its_venue(verifier: Verifier) -> None:
+    # IEEE Xplore's "Robotics and Automation, 2009. ICRA '09. IEEE International Conference
+    # on": the venue read is "Robotics and Automation", words of ICRA's own name.
+    cited = ICLQG.format(venue="Robotics and Automation, 2009. ICRA ’09. IEEE International "
+                               "Conference on")
+    result = only_result(verifier, cited)
+    assert result.verdict == "verified", (result.mismatches, result.reason)
+    other = only_result(verifier, ICLQG.format(venue="Computer Vision and Pattern Recognition, "
+                                                     "2009"))
+    assert {m.field for m in other.mismatches} == {"venue"}
+
