@@ -8,7 +8,7 @@ Two sets, checked against the default index as a user would check them:
   whatever is flagged (``not_found`` or ``mismatch``) is a possible false accusation and is
   listed for reading.
 - Real corpus records (ACL Anthology, accepted-paper lists, arXiv listings), a random draw
-  of ``--records`` from each file, written in the 14 styles of ``benchmarks/styles.py``.
+  of ``--records`` from each file, written in the 23 styles of ``benchmarks/styles.py``.
   Every one is in the index, so a flagged one is a false accusation made by parsing or
   comparing, or by a record that disagrees with its other versions. ``--seed`` draws
   another sample; seed 11 is the one the parser and verdict were mended on, so report
