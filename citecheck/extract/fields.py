@@ -320,6 +320,14 @@ def _number_after(rest: str, venue: str) -> str | None:
 # Room for a long author list after a title (a 100-author list runs to ~2,000 characters).
 MAX_NAMES_CHARS = 2000
 _DATE_THEN = re.compile(r"[\s.,;:]*(?:\(((?:1[6-9]|20)\d\d)[a-z]?\)[\s.,;:]*)?")
+_UNSPACED = re.compile(r"[\s.]")
+# A nickname in brackets inside a name ("Tianhe (Kevin) Yu", "Chun-Fu (Richard) Chen"), and
+# the marks of equal contribution or affiliation after one ("Kyunghyun Cho*", "Li†").
+_NAME_NOTES = re.compile(r"(?<=[^\W\d_])(?:\s\([A-Z][^\W\d_]{1,20}\)(?=\s[A-Z])|[*†‡]+)")
+# A title that ends in a role word is followed by the names of its translators or editors
+# ("A Harlot of High and Low, trans. Rainer Heppenstall."), not its authors.
+_ROLE_END = re.compile(r"\b(?:trans|transl|tr|ed|eds|comp|edited by|translated by)$",
+                       re.IGNORECASE)
 
 
 def _names_sentence(rest: str) -> tuple[AuthorList, int, int | None] | None:
@@ -346,17 +354,6 @@ def _names_sentence(rest: str) -> tuple[AuthorList, int, int | None] | None:
             _UNSPACED.sub("", name) in squeezed for name in found.names):
         return None
     return found, end, int(date.group(1)) if date and date.group(1) else None
-
-
-# A title that ends in a role word is followed by the names of its translators or editors
-# ("A Harlot of High and Low, trans. Rainer Heppenstall."), not its authors.
-_ROLE_END = re.compile(r"\b(?:trans|transl|tr|ed|eds|comp|edited by|translated by)$", re.IGNORECASE)
-
-
-_UNSPACED = re.compile(r"[\s.]")
-# A nickname in brackets inside a name ("Tianhe (Kevin) Yu", "Chun-Fu (Richard) Chen"), and
-# the marks of equal contribution or affiliation after one ("Kyunghyun Cho*", "Li†").
-_NAME_NOTES = re.compile(r"(?<=[^\W\d_])(?:\s\([A-Z][^\W\d_]{1,20}\)(?=\s[A-Z])|[*†‡]+)")
 
 
 def _names_sentence_after(rest: str, fields: CitedFields) -> tuple[str, bool]:

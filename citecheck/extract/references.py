@@ -22,6 +22,9 @@ BIBITEM = re.compile(r"^\s{0,8}\\bibitem\s{0,3}(?:\[[^\]\n]{0,200}\])?\s{0,3}\{(
 LATEX_NOISE = re.compile(
     r"\\bibitem\s{0,3}(?:\[[^\]\n]{0,200}\])?\s{0,3}\{[^}\n]{0,200}\}|\\newblock"
 )
+# A tie joins an initial to its name ("K.~Agarwal", "et~al."); one in a web address
+# ("/~hinton/") stays.
+LATEX_TIE = re.compile(r"(?<=[^\s/])~(?=[^\W\d_])")
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 YEAR = re.compile(r"(?<![\d.])(?:1[6-9]|20)\d\d(?![\d])")
 IDENTIFIER_HINT = re.compile(r"\b10\.\d{4,9}/|arxiv|doi|https?://", re.IGNORECASE)
@@ -206,11 +209,6 @@ def _reference_reading(fields: CitedFields, entry: str) -> bool:
     if title[:1].islower() and not has_id and not LOWER_PREFIX_TITLE.match(title):
         return False  # "Ho et al. (2020) introduced diffusion." -- a verb, not a title
     return bool(fields.year or fields.venue or has_id)
-
-
-# A tie joins an initial to its name ("K.~Agarwal", "et~al."); one in a web address
-# ("/~hinton/") stays.
-LATEX_TIE = re.compile(r"(?<=[^\s/])~(?=[^\W\d_])")
 
 
 def _quoted(title: str, entry: str) -> bool:
