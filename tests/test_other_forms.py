@@ -8,6 +8,8 @@ The records are the real ones the default index holds, declared complete as ther
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from citecheck import Verifier
@@ -41,6 +43,9 @@ TITLE_FIRST = [
     "Batched Dueling Bandits. Arpit Agarwal, Rohan Ghuge, and Viswanath Nagarajan. ICML, 2022.",
     "Enabling Fast and Universal Audio Adversarial Attack Using Generative Model. Yi Xie, "
     "Zhuohang Li, Cong Shi, Jian Liu, Yingying Chen, and Bo Yuan. AAAI, 2021.",
+    # One author, after a marked title and its date.
+    "1. **EnSidNet: Enhanced Hybrid Siamese-Deep Network for grouping clinical trials into "
+    "drug-development pathways** (2021). Lucia Pagani. *NAACL 2021*.",
 ]
 
 
@@ -61,8 +66,8 @@ def test_a_title_first_entry_names_its_authors_after_the_title(text: str) -> Non
     (citation,) = extract(text)
     title = text.removeprefix("1. ").strip("*").split(". ")[0].split("*")[0]
     assert (citation.kind, citation.fields.title) == ("reference", title)
-    names = text.removeprefix("1. ").split(". ", 1)[1]
-    assert citation.fields.authors[0] == names.removeprefix("(2018). ").split(",")[0]
+    names = re.sub(r"^\(\d{4}\)\.\s", "", text.removeprefix("1. ").split(". ", 1)[1])
+    assert citation.fields.authors[0] == re.split(r",|\.\s", names)[0]
 
 
 @pytest.mark.parametrize("text", TITLE_FIRST + MLA_ET_AL)

@@ -330,21 +330,24 @@ _ROLE_END = re.compile(r"\b(?:trans|transl|tr|ed|eds|comp|edited by|translated b
                        re.IGNORECASE)
 
 
-def _names_sentence(rest: str) -> tuple[AuthorList, int, int | None] | None:
+def _names_sentence(rest: str, one_after_date: bool = False
+                    ) -> tuple[AuthorList, int, int | None] | None:
     """The names that make up the sentence opening ``rest`` (after a date, if any), where
     they end, and the date's year; None when that sentence is anything but names.
 
     Only a list is taken: one capitalised phrase may be anything ("Oxford English
-    Dictionary.", "Nicomachean Ethics."). Title-first styles write names given name first,
-    as they stand in the text: a reading that turns words round ("Efficient, Transparent"
-    as "Transparent Efficient") is a title's words. The list must end the sentence: one
-    that stops at a comma or a parenthesis is a publisher, a place or a venue ("Marcel
-    Dekker, New York (2000)", "Computational Linguistics, Volume 39").
+    Dictionary.", "Nicomachean Ethics."); one name only with ``one_after_date``, after a
+    date ("**Title** (2021). Lucia Pagani. *NAACL*."). Title-first styles write names given
+    name first, as they stand in the text: a reading that turns words round ("Efficient,
+    Transparent" as "Transparent Efficient") is a title's words. The list must end the
+    sentence: one that stops at a comma or a parenthesis is a publisher, a place or a venue
+    ("Marcel Dekker, New York (2000)", "Computational Linguistics, Volume 39").
     """
     date = _DATE_THEN.match(rest)
     start = date.end() if date else 0
     found = scan_authors(rest[start:start + MAX_NAMES_CHARS])
-    if len(found.names) < 2 and not (found.names and found.et_al):
+    one_allowed = one_after_date and date is not None and date.group(1) is not None
+    if len(found.names) < 2 and not (found.names and (found.et_al or one_allowed)):
         return None
     end = start + found.end
     listed = rest[start:end]
@@ -356,15 +359,16 @@ def _names_sentence(rest: str) -> tuple[AuthorList, int, int | None] | None:
     return found, end, int(date.group(1)) if date and date.group(1) else None
 
 
-def _names_sentence_after(rest: str, fields: CitedFields) -> tuple[str, bool]:
+def _names_sentence_after(rest: str, fields: CitedFields, marked: bool) -> tuple[str, bool]:
     """Take the authors from the sentence after the title when it is nothing but names
-    ("Title. A and B. Venue"): the rest after them, and whether they were taken."""
+    ("Title. A and B. Venue"): the rest after them, and whether they were taken; one name
+    alone after a marked title and its date."""
     rest = _NAME_NOTES.sub("", rest)
     title = fields.title or ""
     # A one-word "title" is a name's part the name scanner did not take ("Mst. Fahmida ...").
     if " " not in title or _ROLE_END.search(title):
         return rest, False
-    listed = _names_sentence(rest)
+    listed = _names_sentence(rest, one_after_date=marked)
     if listed is None:
         return rest, False
     found, end, year = listed
@@ -585,7 +589,7 @@ def _finish(body: str, fields: CitedFields, title: str | None, title_end: int, m
     if not fields.authors:
         rest = _authors_after(rest, fields)
     if not fields.authors and names_after:
-        rest, names_after = _names_sentence_after(rest, fields)
+        rest, names_after = _names_sentence_after(rest, fields, marked)
     else:
         names_after = False
     if fields.year is None:
