@@ -322,8 +322,10 @@ MAX_NAMES_CHARS = 2000
 _DATE_THEN = re.compile(r"[\s.,;:]*(?:\(((?:1[6-9]|20)\d\d)[a-z]?\)[\s.,;:]*)?")
 _UNSPACED = re.compile(r"[\s.]")
 # A nickname in brackets inside a name ("Tianhe (Kevin) Yu", "Chun-Fu (Richard) Chen"), and
-# the marks of equal contribution or affiliation after one ("Kyunghyun Cho*", "Li†").
-_NAME_NOTES = re.compile(r"(?<=[^\W\d_])(?:\s\([A-Z][^\W\d_]{1,20}\)(?=\s[A-Z])|[*†‡]+)")
+# the marks of equal contribution or affiliation after one ("Kyunghyun Cho*", "Li†"); not
+# the asterisk that closes an emphasised word ("*NeurIPS*").
+_NAME_NOTES = re.compile(r"(?<=[^\W\d_])\s\([A-Z][^\W\d_]{1,20}\)(?=\s[A-Z])"
+                         r"|(?<![*\w])([^\W\d_][\w'’\-]*)[*†‡]+")
 # A title that ends in a role word is followed by the names of its translators or editors
 # ("A Harlot of High and Low, trans. Rainer Heppenstall."), not its authors.
 _ROLE_END = re.compile(r"\b(?:trans|transl|tr|ed|eds|comp|edited by|translated by)$",
@@ -363,19 +365,20 @@ def _names_sentence_after(rest: str, fields: CitedFields, marked: bool) -> tuple
     """Take the authors from the sentence after the title when it is nothing but names
     ("Title. A and B. Venue"): the rest after them, and whether they were taken; one name
     alone after a marked title and its date."""
-    rest = _NAME_NOTES.sub("", rest)
     title = fields.title or ""
     # A one-word "title" is a name's part the name scanner did not take ("Mst. Fahmida ...").
     if " " not in title or _ROLE_END.search(title):
         return rest, False
-    listed = _names_sentence(rest, one_after_date=marked)
+    # Notes are dropped for reading the names only: the rest is left as written otherwise.
+    cleaned = _NAME_NOTES.sub(lambda note: note.group(1) or "", rest)
+    listed = _names_sentence(cleaned, one_after_date=marked)
     if listed is None:
         return rest, False
     found, end, year = listed
     fields.authors, fields.et_al = found.names, found.et_al
     if year and fields.year is None:
         fields.year = year
-    return " " + rest[end:], True
+    return " " + cleaned[end:], True
 
 
 def _title_then_names(body: str, first: AuthorList) -> bool:
