@@ -60,6 +60,12 @@ def families(verifier: Any) -> dict[str, Callable[[int], Callable[[], object]]]:
         "numbered references": verify(
             "[1] Ann Lee and Bo Chan. A study of quokka herding. In ICML, 2020.\n"),
         "hyphen-joined capitals": verify(capitals),
+        "markdown table rows": verify("| Title | Year |\n|---|---|\n"
+                                      + "| A study of quokka herding | 2020 |\n" * 50 + "\n"),
+        "labelled lines": verify("Title: A study of quokka herding\nYear: 2020\n"),
+        "broken JSON objects": verify('{"title": "A study of quokka herding", "year": 20 '),
+        "titles named by": verify("*A study of quokka herding* by Ann Lee and Bo Chan (ICML "
+                                  "2020). "),
         "search, distinct words": lambda size: (lambda: verifier.index.store.search(
             " ".join(f"w{n}x" for n in range(size // 7)))),
         "service JSON check": lambda size: (lambda: strict_json_problem(

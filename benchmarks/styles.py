@@ -413,6 +413,66 @@ def prose_quoted_title(fields: dict[str, str]) -> str:
     date = f"{work.venue} {work.year}" if work.venue else work.year
     return f'{who} introduced this in "{work.title}" ({date}), which is widely cited.'
 
+def markdown_table(fields: dict[str, str]) -> str:
+    """| Title | Authors | Venue | Year | DOI | (an LLM's table of papers, one row each)"""
+    work = Work(fields)
+    listed = ", ".join(work.authors) + (" et al." if work.et_al else "")
+    return ("| Title | Authors | Venue | Year | DOI |\n|---|---|---|---|---|\n"
+            f"| {work.title} | {listed} | {work.venue} | {work.year} | {work.doi} |")
+
+
+def labelled_fields(fields: dict[str, str]) -> str:
+    """1. **Title:** Combinatorial ... / **Authors:** Ahmed Abbas, ... / **Venue:** NeurIPS,
+    2021 (a list item of labelled lines)"""
+    work = Work(fields)
+    listed = ", ".join(work.authors) + (" et al." if work.et_al else "")
+    lines = [f"1. **Title:** {work.title}", f"   **Authors:** {listed}",
+             f"   **Venue:** {work.venue}, {work.year}" if work.venue else f"   **Year:** {work.year}"]
+    if work.doi:
+        lines.append(f"   **DOI:** {work.doi}")
+    return "\n".join(lines)
+
+
+def heading_labels(fields: dict[str, str]) -> str:
+    """### Combinatorial ... / - **Authors**: ... / - **Year**: 2021 / - **Venue**: NeurIPS
+    (the title as a heading, its fields as labelled bullets under it)"""
+    work = Work(fields)
+    listed = ", ".join(work.authors) + (" et al." if work.et_al else "")
+    lines = ["Key papers:", "", f"### {work.title}", f"- **Authors**: {listed}",
+             f"- **Year**: {work.year}"]
+    if work.venue:
+        lines.append(f"- **Venue**: {work.venue}")
+    if work.link:
+        lines.append(f"- **Link**: {work.link}")
+    return "\n".join(lines)
+
+
+def json_list(fields: dict[str, str]) -> str:
+    """```json [{"title": ..., "authors": [...], "year": 2021, "venue": ...}] ``` (structured
+    output)"""
+    import json
+
+    work = Work(fields)
+    item: dict[str, object] = {"title": work.title,
+                               "authors": work.authors + (["et al."] if work.et_al else []),
+                               "year": int(work.year) if work.year.isdigit() else work.year}
+    if work.venue:
+        item["venue"] = work.venue
+    if work.doi:
+        item["doi"] = work.doi
+    return "```json\n" + json.dumps([item], indent=2, ensure_ascii=False) + "\n```"
+
+
+def prose_by(fields: dict[str, str]) -> str:
+    """A good start is *Combinatorial ...* by Ahmed Abbas and Paul Swoboda (NeurIPS 2021)."""
+    work = Work(fields)
+    names = work.authors
+    who = (f"{names[0]} et al." if len(names) > 2 or work.et_al
+           else " and ".join(names))
+    date = f"{work.venue} {work.year}" if work.venue else work.year
+    return f"A good start is *{work.title}* by {who} ({date})."
+
+
 STYLES: dict[str, Callable[[dict[str, str]], str]] = {
     "apa7": apa7,
     "mla9": mla9,
@@ -437,6 +497,11 @@ STYLES: dict[str, Callable[[dict[str, str]], str]] = {
     "title_first": title_first,
     "llm_title_first_bold": llm_title_first_bold,
     "prose_quoted_title": prose_quoted_title,
+    "markdown_table": markdown_table,
+    "labelled_fields": labelled_fields,
+    "heading_labels": heading_labels,
+    "json_list": json_list,
+    "prose_by": prose_by,
 }
 
 

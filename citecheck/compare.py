@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -382,6 +383,8 @@ def _compare_author_lists(cited: tuple[str, ...], expected: tuple[str, ...]) -> 
     # A name listed twice (in a record, or copied from one into a citation) is one author.
     cited_names = _people(cited)
     expected_names = _people(expected)
+    if len(expected_names) < len(expected) and len(cited_names) > 1:
+        cited_names = _repeats_dropped(cited_names, expected)
     long_list = _long_list(expected) if len(expected_names) > MANY_AUTHORS else None
     taken: set[int] = set()  # positions in expected_names matched to a cited name
     unmatched = []
@@ -408,6 +411,21 @@ def _compare_author_lists(cited: tuple[str, ...], expected: tuple[str, ...]) -> 
     first = bool(cited_names and expected_names
                  and _same_person(cited_names[0], expected_names[0]))
     return AuthorAgreement(matched, len(cited_names), len(expected_names), first)
+
+
+def _repeats_dropped(cited: tuple[NameParts, ...],
+                     expected: tuple[str, ...]) -> tuple[NameParts, ...]:
+    """The cited names without a repeat of one the record lists twice: a citation copying
+    "Rolf Lakaemper; Rolf Lakaemper" as "Lakaemper and Lakaemper" names one person.
+    ("Zhang and Zhang" for two people stays two names when the record lists two.)"""
+    counts = Counter(normalize_text(name) for name in expected)
+    twice = {name_parts(name).family for name in expected if counts[normalize_text(name)] > 1}
+    kept: list[NameParts] = []
+    for name in cited:
+        if name.family in twice and name in kept:
+            continue
+        kept.append(name)
+    return tuple(kept)
 
 
 def _authors_ok(agreement: AuthorAgreement, et_al: bool) -> bool:

@@ -109,6 +109,18 @@ def test_a_name_listed_twice_in_a_record_counts_once() -> None:
     assert (agreement.matched, agreement.cited, agreement.expected) == (2, 2, 2)
 
 
+def test_a_citation_copying_a_name_the_record_lists_twice_names_one_author() -> None:
+    # IROS 2009's list gives "Rolf Lakaemper; Rolf Lakaemper"; a family-name style prints
+    # it "Lakaemper and Lakaemper", which had read as one author too many.
+    listed_twice = ["Rolf Lakaemper", "Rolf Lakaemper"]
+    for cited in (["Lakaemper", "Lakaemper"], ["R. Lakaemper", "R. Lakaemper"]):
+        agreement = compare_authors(cited, listed_twice)
+        assert (agreement.matched, agreement.cited, agreement.expected) == (1, 1, 1)
+    # Another person listed beside the repeated one is still left out.
+    agreement = compare_authors(["Lakaemper", "Lakaemper"], [*listed_twice, "Longin Latecki"])
+    assert (agreement.cited, agreement.expected) == (1, 2)
+
+
 def test_a_record_listing_its_whole_author_list_twice_names_each_author_once() -> None:
     # The ICRA 2006 list gives "P.E. Missiuro; N. Roy; P.E. Missiuro; N. Roy".
     agreement = compare_authors(["P. E. Missiuro", "N. Roy"],

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 
-from citecheck.extract.types import Citation, CitedFields
+from citecheck.extract.identifiers import find_identifiers
+from citecheck.extract.names import names_as_listed
+from citecheck.extract.types import Citation, CitedFields, disjoint
 from citecheck.records import display_name
 
-_NAME = (r"(?:(?:van|von|de|der|van\sder|de\sla|da|di|le|la)\s)?"
-         r"[A-Z][^\W\d_]{1,40}(?:[-'’][A-Z]?[^\W\d_]{1,40})?")
+# A family name, capitalised ("Žabokrtský" too), with its particles ("van den Oord").
+_CAPITAL = "A-ZÀ-ÖØ-ÞĀ-ŽŁİ"
+_NAME = (rf"(?:(?:van(?:\sde[nr]?)?|von(?:\sder)?|de(?:\sla|\slos)?|der|del|della|da|dos|du|di|le|"
+         rf"la|ter|ten)\s)?[{_CAPITAL}][^\W\d_]{{1,40}}(?:[-'’][{_CAPITAL}]?[^\W\d_]{{1,40}})?")
 _AUTHORS = rf"{_NAME}(?:(?:,\s{_NAME}){{0,3}},?\s(?:&|and)\s{_NAME}|\set\.?\sal\.?)?"
 _YEAR = r"(?:19|20)\d\d[a-z]?"
 PAREN_GROUP = re.compile(r"\(([^()\n]{4,400})\)")
@@ -30,7 +34,10 @@ SUPERSCRIPT = re.compile(r"(?<=[^\W\d_])([¹²³⁴⁵⁶⁷⁸⁹⁰]{1,4}(?:[,
 LATEX_CITE = re.compile(r"\\(?:cite|citep|citet|parencite|textcite|autocite)\*?"
                         r"(?:\[[^\]\n]{0,100}\]){0,2}\{([^}\n]{1,500})\}")
 QUOTED_TITLE = re.compile(r"[\"“]([A-Z0-9][^\"“”\n]{10,300}?)[\"”]")
-ITALIC_TITLE = re.compile(r"(?<![*\w])(\*{1,2}|_)([A-Z0-9][^*_\n]{10,300}?)\1(?![*\w])")
+# "[Title](https://...)": a linked title, its address the citation's link.
+LINKED_TITLE = re.compile(r"(?<!!)\[((?=[A-Z0-9])[^\[\]\n]{10,300})\]\((https?://[^()\s]{1,500})\)")
+# (An emphasised title may hold the other sign: "*DUT_IR at SemEval-2025 ...*".)
+ITALIC_TITLE = re.compile(r"(?<![*\w])(\*{1,2}|_)((?=[A-Z0-9])(?:(?!\1)[^\n]){10,300}?)\1(?![*\w])")
 # An italic or quoted phrase is a title when the words around it say so ("the paper *X*"),
 # or a date follows it: "“X” (ICLR 2018)", "“X” (2017)". A quoted one after "in" or a verb
 # of authorship is one too ("introduced in “X”"); an italic one after "In" is a venue.
@@ -43,6 +50,35 @@ QUOTE_CUE = re.compile(r"\b(?:introduced|proposed|presented|described|in)\b[^.\n
                        re.IGNORECASE)
 TITLE_DATE = re.compile(rf"[,.]?\s{{0,2}}\((?:(?P<venue>[A-Z][A-Za-z]*[A-Z][A-Za-z]*),?\s"
                         rf"|(?P<authors>{_AUTHORS}),?\s)?(?P<year>{_YEAR})\)")
+# "“X” by Ashish Vaswani et al.", "*X* — Yin and Zhou": the names after "by" (or a dash)
+# are the work's authors. A given name is a word or an initial ("J.Scott" too).
+_PERSON = (rf"(?:[{_CAPITAL}][\w'’.-]{{0,20}}\s){{0,3}}(?!(?:Jr|Sr|II|III|IV)\b){_NAME}"
+           r"(?:,?\s(?:Jr|Sr)\.?(?=[\s,)])|\s(?:II|III|IV)\b)?")
+BY_AUTHORS = re.compile(
+    rf",?\s(?:by|[—–]|--?)\s(?P<names>{_PERSON}(?:(?:,\s(?:and\s)?|,?\s(?:and|&)\s){_PERSON}){{0,40}}"
+    rf"(?:,?\set\.?\sal\.?)?)")
+BY_HINT = re.compile(r"\s(?:by|[—–]|--?)\s")
+# Where such a list of names ends: a bracket, a sentence mark, or the words of a sentence.
+# Anything else (a lower-case particle, a name form the pattern lacks) may mean the list
+# was cut short, and a cut list would read as authors left out.
+BY_AUTHORS_END = re.compile(
+    r"\s?[();:\]\n]|\.(?:\s|$)|$|\s(?:in|at|on|from|is|was|which|that|for|published|presents?|"
+    r"proposes?|shows?|introduced?|describes?)\b|,\s(?:in\s)?(?:[A-Z]{2}|\d{4}|Proc|arXiv|"
+    r"Advances|Findings|Journal|Conference|Workshop|Transactions|Annual)")
+# The date after them: "(ICRA 2012)", "(Proceedings of ..., 2020)", ", NeurIPS 2017".
+# Before "by": "*X* (ICLR 2018) by A", "*X* (Proceedings of ...) by A".
+# (A venue may hold one bracket: "... Volume 1 (Long Papers)".)
+_VENUE_TEXT = r"(?:[^()\n]|\([^()\n]{0,80}\)){2,250}?"
+VENUE_BEFORE_BY = re.compile(rf"\s?\((?P<venue>{_VENUE_TEXT})(?:,?\s(?P<year>{_YEAR}))?\)")
+BY_DATE = re.compile(rf"\s?\((?:(?P<venue>{_VENUE_TEXT}),?\s)?(?P<year>{_YEAR})\)"
+                     rf"|,\s(?:in\s)?(?P<listed>[A-Z][A-Za-z]*[A-Z][A-Za-z]*)\s(?P<listed_year>{_YEAR})\b")
+# A venue there is a name: its words capitalised ("J. Mach. Learn. Res.", "Proceedings of
+# the 60th Annual Meeting ...") but for a few small ones; "(first published 2017)" is not.
+_VENUE_SMALL_WORDS = frozenset({"of", "on", "in", "for", "and", "the", "&", "at", "de", "-", "–",
+                                "arXiv", "bioRxiv", "medRxiv"})
+# The DOI or address written after such a citation on its line ("... (2026). https://...").
+_TRAILING_LINK = re.compile(r"[.,;]?[ \t]{0,3}(?:https?://|doi:|arXiv:|10\.\d{4,9}/)\S{1,500}",
+                            re.IGNORECASE)
 NOT_A_NAME = frozenset({"In", "The", "See", "As", "From", "Since", "Between", "After", "Before",
                         "Until", "By", "During", "Table", "Figure", "Section", "Version"})
 
@@ -68,21 +104,21 @@ def expand_numbers(numbers: str) -> list[str]:
     return result
 
 
-def _title_in_prose(text: str, match: re.Match[str], group: int,
-                    quoted: bool) -> Citation | None:
-    """A quoted or italic phrase as a title citation, when a cue before it or a date after
-    it says it is one; with the date's year, and its venue or authors."""
-    title = match.group(group).strip().rstrip(",.")
+def _title_in_prose(text: str, match: re.Match[str], pattern: re.Pattern[str]) -> Citation | None:
+    """A quoted, italic or linked phrase as a title citation, when a cue before it or a
+    date after it says it is one; with the date's year, and its venue or authors."""
+    title = _title_of(match, pattern)
     if len(title.split()) < 3:
         return None
+    italic = pattern is ITALIC_TITLE
     before = text[max(0, match.start() - 60): match.start()]
     dated = TITLE_DATE.match(text, match.end())
-    if dated is not None and not quoted and not dated["authors"]:
+    if dated is not None and italic and not dated["authors"]:
         dated = None  # "*Nature* (2015)": an italic venue and its year
-    cued = TITLE_CUE.search(before) or (quoted and QUOTE_CUE.search(before))
+    cued = TITLE_CUE.search(before) or (not italic and QUOTE_CUE.search(before))
     if dated is None and not cued:
         return None
-    fields = CitedFields(title=title)
+    fields = _linked(match, pattern, CitedFields(title=title))
     end = match.end()
     if dated is not None:
         # "“X” (ICLR 2018)": the year, and the venue when it is one word in capitals (an
@@ -93,6 +129,86 @@ def _title_in_prose(text: str, match: re.Match[str], group: int,
             fields.authors, fields.et_al = named.authors, named.et_al
         end = dated.end()
     return Citation(text[match.start():end], (match.start(), end), "title", fields)
+
+
+def _title_of(match: re.Match[str], pattern: re.Pattern[str]) -> str:
+    return match.group(2 if pattern is ITALIC_TITLE else 1).strip().rstrip(",.")
+
+
+def _linked(match: re.Match[str], pattern: re.Pattern[str], fields: CitedFields) -> CitedFields:
+    """``fields`` with the DOI, arXiv id or address a linked title points to."""
+    if pattern is LINKED_TITLE:
+        _take_links(match.group(2), fields)
+    return fields
+
+
+def _take_links(text: str, fields: CitedFields) -> int:
+    """Fill ``fields``' identifiers from those in ``text``; where the last one ends."""
+    end = 0
+    for identifier in find_identifiers(text):
+        fields.doi = fields.doi or identifier.fields.doi
+        fields.arxiv = fields.arxiv or identifier.fields.arxiv
+        fields.url = fields.url or identifier.fields.url
+        end = identifier.span[1]
+    return end
+
+
+def find_titles_by(text: str) -> list[Citation]:
+    """"“X” by A and B (ICLR 2018)", "[X](url) — A, B (2018)", "*X* (ICLR 2018) by A": a
+    quoted, italic or linked title, the authors named after "by" or a dash, and the date
+    around them (its year, and its venue when it names one)."""
+    if not BY_HINT.search(text):
+        return []
+    found: list[Citation] = []
+    for pattern, _ in _title_patterns(text):
+        for match in pattern.finditer(text):
+            title = _title_of(match, pattern)
+            if len(title.split()) < 3:
+                continue
+            before = VENUE_BEFORE_BY.match(text, match.end())  # "*X* (ICLR 2018) by A"
+            by = BY_AUTHORS.match(text, before.end()) if before else None
+            if by is None:
+                before, by = None, BY_AUTHORS.match(text, match.end())
+            if by is None or not BY_AUTHORS_END.match(text, by.end()):
+                continue
+            names, et_al = names_as_listed(by["names"])
+            if not names:
+                continue
+            fields = _linked(match, pattern, CitedFields(title=title, authors=names, et_al=et_al))
+            end = by.end()
+            dated = BY_DATE.match(text, end)
+            if before is not None:
+                venue = before["venue"].strip(" ,")
+                fields.year = int(before["year"][:4]) if before["year"] else None
+                fields.venue = venue if _names_venue(venue) else None
+            elif dated is not None:
+                venue = (dated["venue"] or dated["listed"] or "").strip(" ,")
+                fields.year = int((dated["year"] or dated["listed_year"])[:4])
+                fields.venue = venue if _names_venue(venue) else None
+                end = max(end, dated.end())
+            link = _TRAILING_LINK.match(text, end)
+            if link is not None:
+                end = max(end, link.start() + _take_links(link.group(0), fields))
+            # A whole citation (title, authors, date), as a list entry is: in-text cites
+            # link to it.
+            found.append(Citation(text[match.start():end], (match.start(), end), "reference",
+                                  fields))
+    return disjoint(found)
+
+
+def _names_venue(text: str) -> bool:
+    """Whether ``text`` reads as a venue's name: capitalised words, but for small ones."""
+    words = text.split()
+    return 0 < len(words) <= 20 and all(
+        word[:1].isupper() or word[:1].isdigit() or word.strip("(),:") in _VENUE_SMALL_WORDS
+        for word in words)
+
+
+def _title_patterns(text: str) -> list[tuple[re.Pattern[str], int]]:
+    """The quoted-title pattern, the italic one where the text has emphasis signs, and the
+    linked one where it has links."""
+    return ([(QUOTED_TITLE, 1)] + ([(ITALIC_TITLE, 2)] if "*" in text or "_" in text else [])
+            + ([(LINKED_TITLE, 1)] if "](" in text else []))
 
 
 def find_inline(text: str) -> list[Citation]:
@@ -129,12 +245,9 @@ def find_inline(text: str) -> list[Citation]:
             start, end = offset + key_match.start(), offset + key_match.end()
             found.append(Citation(text[start:end], (start, end), "inline", CitedFields(),
                                   key=key_match.group(0)))
-    titles = [(QUOTED_TITLE, 1, True)]
-    if "*" in text or "_" in text:  # the signs of ITALIC_TITLE's emphasis
-        titles.append((ITALIC_TITLE, 2, False))
-    for pattern, group, quoted in titles:
+    for pattern, _ in _title_patterns(text):
         for match in pattern.finditer(text):
-            citation = _title_in_prose(text, match, group, quoted)
+            citation = _title_in_prose(text, match, pattern)
             if citation is not None:
                 found.append(citation)
     return found

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from citecheck.records import display_name
+
 # "A.", "W.E.", "J.-P.", "Th." (two-letter abbreviations of given names are common in German
 # and French references; "Md." and "Kr." for Mohammad and Kumar in South Asian names).
 _INITIALS_DOTTED = re.compile(
@@ -632,3 +634,29 @@ def parse_names(text: str) -> tuple[list[str], bool]:
     if found.names:
         return found.names, found.et_al
     return [], bool(re.search(r"\bet\.?\s?al\b", text))
+
+
+TRAILING_ET_AL = re.compile(r",?\s{0,3}(?:et\.?\s?al\.?|and\sothers)\s{0,3}$", re.IGNORECASE)
+# Between the names of a field: ", ", " and ", " & " (";" where a name holds a comma).
+NAME_SEPARATORS = (r",\s{0,3}(?:and\s|&\s)?|\s(?:and|&)\s", r";\s{0,3}(?:and\s|&\s)?|\s(?:and|&)\s")
+INITIALS_ONLY = re.compile(r"(?:[A-Z]\.?(?:-|\s)?){1,4}")
+
+
+def names_as_listed(value: str) -> tuple[list[str], bool]:
+    """The names of a field that holds nothing but them. Names of two words or more
+    ("Erik F. Tjong Kim Sang", "Pavan Kumar MP") and lone family names are kept as
+    written; family names each followed by initials ("Vaswani, A., Shazeer, N.") are
+    paired; other forms (MLA's inverted first name) are read by the name scanner."""
+    et_al = bool(TRAILING_ET_AL.search(value))
+    value = TRAILING_ET_AL.sub("", value)
+    separator = NAME_SEPARATORS[";" in value]
+    chunks = [chunk.strip(" ,;") for chunk in re.split(separator, value) if chunk.strip(" ,;")]
+    initials = [bool(INITIALS_ONLY.fullmatch(chunk)) for chunk in chunks]
+    words = [len(chunk.split()) for chunk in chunks]
+    if chunks and not any(initials) and (min(words) >= 2 or max(words) == 1):
+        return [display_name(chunk) for chunk in chunks], et_al
+    if len(chunks) % 2 == 0 and initials == [False, True] * (len(chunks) // 2):
+        return [f"{given} {family}" for family, given in zip(chunks[::2], chunks[1::2],
+                                                            strict=True)], et_al
+    names, more = parse_names(value)
+    return names, et_al or more

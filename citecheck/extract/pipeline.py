@@ -8,8 +8,9 @@ from bisect import bisect_left, bisect_right
 
 from citecheck.extract.bibtex import find_bibtex
 from citecheck.extract.identifiers import find_identifiers
-from citecheck.extract.inline import expand_numbers, find_inline
+from citecheck.extract.inline import expand_numbers, find_inline, find_titles_by
 from citecheck.extract.references import find_references
+from citecheck.extract.structured import find_structured
 from citecheck.extract.types import Citation
 from citecheck.records import family_name, normalize_text
 
@@ -152,14 +153,15 @@ def extract(text: str, *, format: str | None = None,
         raise ValueError(f"unknown format {kind!r}; expected one of {', '.join(FORMATS)}")
     entries = find_bibtex(text)
     if kind != "bibtex":
-        bib_spans = _Spans([c.span for c in entries])
         # Markup laid out as text, so that it does not split or join entries.
-        if kind == "html":
-            prose, origins = html_as_text(text)
-            references = _from_html(find_references(prose, max_entries=max_citations), origins)
-        else:
-            references = find_references(text, max_entries=max_citations)
-        entries += [c for c in references if not bib_spans.overlaps(c.span)]
+        prose, origins = html_as_text(text) if kind == "html" else (text, None)
+        # Labelled fields (a table row, "Title: ..." lines, JSON, "“X” by A and B") say
+        # what each part is; the reference parser's guess over the same words gives way.
+        for reading in (find_structured(prose), find_titles_by(prose),
+                        find_references(prose, max_entries=max_citations)):
+            taken = _Spans([c.span for c in entries])
+            found_here = _from_html(reading, origins) if origins is not None else reading
+            entries += [c for c in found_here if not taken.overlaps(c.span)]
     entry_spans = _Spans([c.span for c in entries])
     found = find_identifiers(text) + ([] if kind == "bibtex" else find_inline(text))
     others: list[Citation] = []

@@ -342,6 +342,12 @@ def _author_date_entry(entry: str) -> CitedFields | None:
     return fields
 
 
+def _bracket_after_names(title: str) -> bool:
+    """A "title" opening a bracket it does not close: the date and venue after a sentence's
+    names ("by Chao Liu et al. (Proceedings of ..., 2025)"); "(Almost) Free" closes it."""
+    return title.startswith("(") and ")" not in title
+
+
 def _names_only(title: str) -> bool:
     """A "title" that is a list of names: a reference's authors, read from the middle of its
     author list ("Kyunghyun Cho, and Krzysztof Geras"), so no reference starts there."""
@@ -371,8 +377,10 @@ def _embedded(text: str, start: int, end: int) -> list[Citation]:
         # Most sentence starts are prose: judged on the likeliest reading alone, and parsed
         # with every reading only when they are a reference.
         fields = parse_reference(span_text, alternatives=False)
-        if not (looks_like_reference(fields, span_text) and fields.year
-                and len((fields.title or "").split()) >= 3) or _names_only(fields.title or ""):
+        title = fields.title or ""
+        if (not (looks_like_reference(fields, span_text) and fields.year
+                 and len(title.split()) >= 3)
+                or _names_only(title) or _bracket_after_names(title)):
             continue
         fields = parse_reference(span_text)
         found.append(Citation(span_text, (candidate, ref_end), "reference", fields))

@@ -59,3 +59,12 @@ class Citation:
     problem: str | None = None
     """Why this citation cannot be checked (an entry that could not be parsed, one past the
     per-input cap): it is reported ``unverifiable`` with this reason, never dropped."""
+
+
+def disjoint(citations: list[Citation]) -> list[Citation]:
+    """The citations in document order, each one overlapping an earlier one left out."""
+    kept: list[Citation] = []
+    for citation in sorted(citations, key=lambda c: c.span):
+        if not kept or citation.span[0] >= kept[-1].span[1]:
+            kept.append(citation)
+    return kept

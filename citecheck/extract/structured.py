@@ -1,0 +1,314 @@
+"""References written as labelled fields: Markdown tables, "Title: … Authors: …" blocks, JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from citecheck.extract.fields import parse_reference
+from citecheck.extract.identifiers import find_identifiers
+from citecheck.extract.names import names_as_listed
+from citecheck.extract.types import Citation, CitedFields, disjoint
+from citecheck.records import display_name
+from citecheck.sources.bibtex import record_from_fields
+
+# What a label or a column heading names, by its words in lower case. Only labels that
+# name one field unmistakably: "Name" or "Source" alone could be anything.
+FIELD_LABELS = {
+    "title": "title", "paper": "title", "paper title": "title", "title of paper": "title",
+    "article": "title", "article title": "title", "publication title": "title",
+    "author": "author", "authors": "author", "author(s)": "author", "authors list": "author",
+    "by": "author", "written by": "author", "creators": "author",
+    "year": "year", "publication year": "year", "year published": "year", "published": "year",
+    "date": "year", "publication date": "year",
+    "venue": "venue", "conference": "venue", "journal": "venue", "published in": "venue",
+    "publication venue": "venue", "conference/journal": "venue", "journal/conference": "venue",
+    "venue/year": "venue", "booktitle": "venue", "proceedings": "venue",
+    "container-title": "venue", "container title": "venue", "appeared in": "venue",
+    # A column of whole references, read as a reference list's entries are.
+    "reference": "entry", "full reference": "entry", "citation": "entry",
+    "doi": "doi", "arxiv": "eprint", "arxiv id": "eprint", "arxiv_id": "eprint",
+    "eprint": "eprint", "url": "url", "link": "url", "pdf": "url", "paper link": "url",
+}
+# A labelled line: "Title: X", "**Title:** X", "- *Authors*: X", "  year: 2017".
+LABELLED_LINE = re.compile(
+    r"^[ \t]{0,12}(?:[-*+•][ \t]{1,4}|\d{1,3}[.)][ \t]{1,4})?(?:\*\*|__|\*|_)?"
+    r"(?P<label>[A-Za-z][A-Za-z()/_ -]{0,28}?)[ \t]{0,2}(?:\*\*|__|\*|_)?[ \t]{0,2}:"
+    r"(?:\*\*|__|\*|_)?[ \t]{1,4}(?P<value>\S[^\n]{0,2000})$",
+    re.MULTILINE,
+)
+# A line above a block of labels that holds its title: "1. **Attention Is All You Need**",
+# "### Attention Is All You Need (2017)".
+HEADING_LINE = re.compile(r"^[ \t]{0,12}(?:#{1,6}[ \t]{1,4}|[-*+•][ \t]{1,4}|\d{1,3}[.)][ \t]{1,4})?"
+                          r"(?:\d{1,3}[.)][ \t]{1,4})?(?P<value>\S[^\n]{0,600})$",
+                          re.MULTILINE)
+TABLE_ROW = re.compile(r"^[ \t]{0,3}\|(?P<cells>[^\n]{1,4000})\|[ \t]*$", re.MULTILINE)
+TABLE_RULE = re.compile(r"^[ \t]{0,3}\|(?:[ \t]{0,3}:?-{1,80}:?[ \t]{0,3}\|){1,30}[ \t]*$")
+MARKDOWN_LINK = re.compile(r"\[([^\]\n]{1,600})\]\((https?://[^)\s]{1,500})\)")
+EMPHASIS_SIGNS = re.compile(r"(?<!\w)(?:\*\*|__|\*|_)|(?:\*\*|__|\*|_)(?!\w)|`")
+VENUE_YEAR = re.compile(r",?\s?\(?((?:1[6-9]|20)\d\d)\)?$")
+JSON_TITLE_KEY = re.compile(r"[\"']title[\"']\s{0,5}:", re.IGNORECASE)
+ET_AL = re.compile(r"(?:and\s)?(?:others|et\.?\sal\.?)", re.IGNORECASE)
+QUOTES = "\"“”'‘’«»"
+# A block's labels lie on consecutive lines; a blank line or two may sit between them.
+MAX_GAP_LINES = 2
+MAX_JSON_CHARS = 20_000
+
+
+def find_structured(text: str) -> list[Citation]:
+    """Every reference of ``text`` written as labelled fields, in document order."""
+    found = list(_table_rows(text)) if "|" in text else []
+    found += _labelled_blocks(text)
+    if JSON_TITLE_KEY.search(text):
+        found += _json_objects(text)
+    return disjoint(found)
+
+
+def _field_of(label: str) -> str | None:
+    label = " ".join(label.lower().replace("*", "").replace("_", " ").split())
+    return FIELD_LABELS.get(label) or FIELD_LABELS.get(label.rstrip("s"))
+
+
+def _plain(value: str) -> str:
+    """A value without Markdown emphasis, code marks, enclosing quotes or a final period."""
+    value = EMPHASIS_SIGNS.sub("", value).strip()
+    if len(value) > 2 and value[0] in QUOTES and value[-1] in QUOTES + ".,":
+        value = value[1:].rstrip(".,")[:-1] if value[-1] in ".," else value[1:-1]
+    return value.strip().rstrip(",;").strip()
+
+
+def _fields(raw: dict[str, str | list[str]]) -> CitedFields | None:
+    """CitedFields of labelled values; None without a title and one more field."""
+    values: dict[str, str] = {}
+    urls = []
+    for name, value in raw.items():
+        if isinstance(value, list):
+            continue
+        for link_text, url in MARKDOWN_LINK.findall(value):
+            urls.append(url)
+            value = value.replace(f"[{link_text}]({url})", link_text)
+        values[name] = _plain(value)
+    if urls and not values.get("url"):
+        values["url"] = urls[0]
+    title = values.get("title", "")
+    if not title or not any(values.get(name) or raw.get(name)
+                            for name in ("author", "year", "venue", "doi", "eprint", "url")):
+        return None
+    venue = values.get("venue", "")
+    dated = VENUE_YEAR.search(venue)
+    if dated is not None:  # "NeurIPS, 2021": the year, and the venue without it
+        values.setdefault("year", dated.group(1))
+        venue = venue[:dated.start()]
+    doi, url = values.get("doi", ""), values.get("url", "")
+    if doi.lower().startswith(("http://", "https://")) and "doi.org/" not in doi.lower():
+        doi, url = "", url or doi  # a handle or a landing page in the DOI's place
+    bibtex_like = {"title": title, "year": values.get("year", ""), "booktitle": venue,
+                   "doi": doi, "url": url, "eprint": values.get("eprint", "")}
+    # A link may be the DOI's or the arXiv id's ("Link: https://doi.org/10...").
+    for identifier in find_identifiers(f"{url} {doi}"):
+        bibtex_like["doi"] = bibtex_like["doi"] or identifier.fields.doi or ""
+        bibtex_like["eprint"] = bibtex_like["eprint"] or identifier.fields.arxiv or ""
+    record = record_from_fields("", {k: v for k, v in bibtex_like.items() if v}, None)
+    if record is None:
+        return None
+    authors, et_al = _authors(raw.get("author"))
+    return CitedFields(**{**record.work_fields(), "authors": authors}, et_al=et_al)
+
+
+def _authors(value: str | list[str] | None) -> tuple[list[str], bool]:
+    """The names of an author value: a string of names, or a list of them."""
+    if not value:
+        return [], False
+    if isinstance(value, str):
+        return names_as_listed(re.sub(r"^\[|\]$", "", _plain(value).strip()))  # YAML's "[A, B]"
+    # One name per item, as written: "Vaswani, Ashish" or "J.Scott McCarley".
+    names = [display_name(_plain(one)) for one in value if not ET_AL.fullmatch(_plain(one))]
+    return [name for name in names if name], len(names) < len(value)
+
+
+def _table_rows(text: str) -> Iterator[Citation]:
+    """A Markdown table whose headings name a title column: one citation per row."""
+    rows = list(TABLE_ROW.finditer(text))
+    index = 0
+    while index < len(rows) - 1:
+        header, rule = rows[index], rows[index + 1]
+        index += 1
+        if not TABLE_RULE.match(rule.group(0)) or not _adjacent(text, header, rule):
+            continue
+        columns = [_field_of(cell) for cell in _cells(header.group("cells"))]
+        readable = "title" in columns or "entry" in columns
+        index += 1
+        previous = rule
+        # The body: the rows on the lines that follow, up to a line that is not one.
+        while index < len(rows) and _adjacent(text, previous, rows[index]):
+            row = previous = rows[index]
+            index += 1
+            if not readable:
+                continue
+            raw: dict[str, str | list[str]] = {}
+            for field, cell in zip(columns, _cells(row.group("cells")), strict=False):
+                if field and cell.strip() and field not in raw:
+                    raw[field] = cell.strip()
+            fields = _fields(raw) if "title" in raw else _entry_fields(raw)
+            if fields is not None and "author" not in raw and not fields.authors:
+                # "| Plappert et al., Parameter Space Noise ... | 2018 |": names and a
+                # title in the title column, read as an entry when that finds both.
+                whole = _entry_fields({**raw, "entry": raw["title"]})
+                if whole is not None and (whole.et_al or len(whole.authors) >= 2) and len(
+                        (whole.title or "").split()) >= 3:
+                    fields = whole
+            if fields is not None:
+                start = row.start() + len(row.group(0)) - len(row.group(0).lstrip())
+                yield Citation(text[start:row.end()], (start, row.end()), "reference", fields)
+
+
+def _entry_fields(raw: dict[str, str | list[str]]) -> CitedFields | None:
+    """A whole reference in a table cell, parsed as a list entry; the row's other columns
+    (a year, a DOI) fill what it leaves out."""
+    entry = raw.get("entry")
+    if not isinstance(entry, str):
+        return None
+    fields = parse_reference(_plain(entry))
+    if not fields.title:
+        return None
+    more = _fields({**raw, "title": fields.title})
+    if more is not None:
+        fields.year = fields.year or more.year
+        fields.doi, fields.arxiv = fields.doi or more.doi, fields.arxiv or more.arxiv
+    return fields
+
+
+def _adjacent(text: str, above: re.Match[str], below: re.Match[str]) -> bool:
+    """Whether ``below`` is on the line right after ``above``."""
+    return text.count("\n", above.end(), below.start()) == 1 and not text[
+        above.end():below.start()].strip()
+
+
+def _cells(row: str) -> list[str]:
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", row)]
+
+
+def _labelled_blocks(text: str) -> list[Citation]:
+    """Runs of "Label: value" lines naming a title (on a label or on the line above them)
+    and one more field: one citation per run."""
+    found: list[Citation] = []
+    block: list[tuple[str, str, int, int]] = []  # (field, value, start, end)
+    last_end = -1
+    for match in LABELLED_LINE.finditer(text):
+        field = _field_of(match.group("label"))
+        if field is None:
+            continue
+        gap = text[last_end:match.start()] if last_end >= 0 else ""
+        if block and (gap.count("\n") > MAX_GAP_LINES + 1 or gap.strip()
+                      or any(f == field for f, *_ in block)):
+            found += _block_citation(text, block)
+            block = []
+        block.append((field, match.group("value"), match.start(), match.end()))
+        last_end = match.end()
+    if block:
+        found += _block_citation(text, block)
+    return found
+
+
+def _block_citation(text: str, block: list[tuple[str, str, int, int]]) -> list[Citation]:
+    raw: dict[str, str | list[str]] = {field: value for field, value, _, _ in block}
+    start, end = block[0][2], block[-1][3]
+    if "title" not in raw:
+        heading = _heading_above(text, start)
+        if heading is None:
+            return []
+        raw["title"], start = heading
+    fields = _fields(raw)
+    if fields is None:
+        return []
+    start += len(text[start:end]) - len(text[start:end].lstrip())
+    return [Citation(text[start:end], (start, end), "reference", fields)]
+
+
+def _heading_above(text: str, start: int) -> tuple[str, int] | None:
+    """The title on the line just above a block of labels, and where that line starts:
+    a list item, a heading or an emphasised line, with its year in brackets dropped."""
+    line_end = text.rfind("\n", 0, start)
+    if line_end <= 0:
+        return None
+    line_start = text.rfind("\n", 0, line_end) + 1
+    line = HEADING_LINE.match(text, line_start, line_end)
+    labelled = LABELLED_LINE.match(text, line_start, line_end)
+    if line is None or (labelled and _field_of(labelled.group("label"))):
+        return None
+    value = re.sub(r"\s\(\s?(?:1[6-9]|20)\d\d\s?\)\s?[.:]?$", "", line.group("value").strip())
+    marked = line.group(0).lstrip()[:1] in "#-*+•" or line.group(0).lstrip()[:1].isdigit()
+    emphasised = value[:1] in "*_" + QUOTES
+    if not (marked or emphasised) or value.endswith(":"):
+        return None
+    return value, line_start
+
+
+def _json_objects(text: str) -> list[Citation]:
+    """JSON objects with a "title" key and one more field: one citation each."""
+    decoder = json.JSONDecoder()
+    found: list[Citation] = []
+    done_until = -1
+    previous_key = 0
+    for key in JSON_TITLE_KEY.finditer(text):
+        # Each character is looked at once going back: the search stops at the last key.
+        opening = _enclosing_brace(text, key.start(), max(previous_key, done_until))
+        previous_key = key.end()
+        if opening < 0:
+            continue
+        try:
+            value, length = decoder.raw_decode(text[opening:opening + MAX_JSON_CHARS])
+        except ValueError:
+            continue
+        end = opening + length
+        fields = _fields(_json_fields(value)) if isinstance(value, dict) else None
+        if fields is not None:
+            found.append(Citation(text[opening:end], (opening, end), "reference", fields))
+            done_until = end
+    return found
+
+
+def _enclosing_brace(text: str, position: int, floor: int) -> int:
+    """Where the object holding ``position`` opens, looking back no further than ``floor``
+    (objects before it in the same object, an author's {"given", "family"}, are stepped
+    over); -1 when none is there."""
+    depth = 0
+    for index in range(position - 1, max(floor, position - MAX_JSON_CHARS) - 1, -1):
+        char = text[index]
+        if char == "}":
+            depth += 1
+        elif char == "{":
+            if depth == 0:
+                return index
+            depth -= 1
+    return -1
+
+
+def _json_fields(value: dict[str, object]) -> dict[str, str | list[str]]:
+    """Labelled values of a decoded object: strings, numbers, lists of names (strings or
+    CSL-JSON {"given", "family"} / {"name"} objects)."""
+    raw: dict[str, str | list[str]] = {}
+    for key, item in value.items():
+        field = _field_of(str(key))
+        if field is None or field in raw:
+            continue
+        if isinstance(item, list) and field == "author":
+            names = [_json_name(one) for one in item]
+            raw[field] = [name for name in names if name]
+        elif isinstance(item, str | int) and not isinstance(item, bool):
+            raw[field] = str(item)
+        elif isinstance(item, dict) and field == "year":
+            parts = item.get("date-parts") or [[None]]
+            raw[field] = str(parts[0][0]) if parts and parts[0] else ""
+    return raw
+
+
+def _json_name(item: object) -> str:
+    if isinstance(item, str):
+        return item
+    if isinstance(item, dict):
+        if item.get("family"):
+            return f"{item.get('given', '')} {item['family']}".strip()
+        return str(item.get("name") or item.get("literal") or "")
+    return ""
