@@ -251,6 +251,14 @@ def _initials_after_family(cited: NameParts, expected: NameParts) -> bool:
         word[0] for word in expected.given)
 
 
+def _trailing_initials_read_first(cited: NameParts, expected: NameParts) -> bool:
+    """A record writing initials after the names ("Pavan Kumar MP"), which a name reader
+    takes for a family name's initials and puts first ("M. P. Pavan Kumar")."""
+    if not 2 <= len(expected.family) <= 3 or len(expected.words) < 2:
+        return False
+    return cited.words == [*expected.family, *expected.words[:-1]]
+
+
 def _same_person(cited: NameParts, expected: NameParts) -> bool:
     if _same_family(cited, expected):
         return True
@@ -260,7 +268,8 @@ def _same_person(cited: NameParts, expected: NameParts) -> bool:
             or (expected.words and expected.words[0] == cited.family)
             or (len(cited.words) == 1 and cited.family in expected.words[1:-1])
             or (cited.words and cited.words[0] == expected.family)
-            or len(cited.family) == 1 or len(expected.family) == 1):
+            or len(cited.family) == 1 or len(expected.family) == 1
+            or (len(expected.family) <= 3 and cited.family in expected.words)):
         return False
     return (_swapped_order(cited, expected)
             or _same_person_reordered(cited, expected)
@@ -268,7 +277,8 @@ def _same_person(cited: NameParts, expected: NameParts) -> bool:
             or _single_letter_family(cited, expected)
             or _family_only_matches_a_name_word(cited, expected)
             or _capitals_read_as_initials(cited, expected)
-            or _initials_after_family(cited, expected))
+            or _initials_after_family(cited, expected)
+            or _trailing_initials_read_first(cited, expected))
 
 
 def _repeat_period(names: tuple[str, ...]) -> int:

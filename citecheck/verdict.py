@@ -406,9 +406,13 @@ def _without_misreadings(text: str, comparison: Comparison) -> Comparison:
 
     def misread(mismatch: Mismatch) -> bool:
         if mismatch.field == "authors":
-            named = all(person.core and person.core[-1] in text_words for person in people)
+            # The text names them all, or says "et al." after the names read ("Wu Y,
+            # guo j, et al.": the lower-case name ended the list before its "et al.").
+            named = all(person.core and person.core[-1] in text_words for person in people) or (
+                _ET_AL.search(text) is not None and _ET_AL.search(comparison.record.title) is None)
             return (named and agreement.first_matches and agreement.matched == agreement.cited
-                    and agreement.cited < agreement.expected)
+                    and agreement.cited < agreement.expected) or _opens_with_names(
+                text, comparison.record)
         if mismatch.field == "title":
             return _carries_title(text, comparison.record)
         if mismatch.field == "venue":
@@ -421,6 +425,7 @@ def _without_misreadings(text: str, comparison: Comparison) -> Comparison:
     return replace(comparison, mismatches=kept)
 
 
+_ET_AL = re.compile(r"\bet\.?\s?al\b")
 # What stands right before and right after a title in a reference: the end of the names
 # or year, a quote, emphasis, brackets; never a word ("Why Don't 'Have a Clue'?",
 # "Acceleration via Fractal Learning Rate Schedules for Large Language Models") nor, after
@@ -452,6 +457,26 @@ def _carries_title(text: str, record: Record) -> bool:
         if set_off and (not after or after in _AFTER_TITLE):
             return True
     return False
+
+
+def _opens_with_names(text: str, record: Record) -> bool:
+    """The citation opens with the record's authors written out as the record writes them,
+    in its order, with nothing but "and" between them, then its year or its title: however
+    the parser split them ("Erik F. Tjong Kim Sang" read as "F. Erik"), they are right."""
+    words = normalize_text(text).split()
+    position = 0
+    while position < len(words) and words[position].isdigit() and len(words[position]) <= 3:
+        position += 1  # a list number
+    for name in record.authors:
+        while words[position:position + 1] == ["and"]:
+            position += 1
+        name_words = normalize_text(name).split()
+        if not name_words or words[position:position + len(name_words)] != name_words:
+            return False
+        position += len(name_words)
+    following = words[position:position + 1]
+    return not following or following[0].isdigit() or following == normalize_text(
+        record.title).split()[:1]
 
 
 def _only_names(words: list[str], name_words: set[str]) -> bool:

@@ -347,3 +347,9 @@ def test_an_author_list_written_again_after_itself_names_each_author_once() -> N
     # One family name four times is four people, not a list written twice.
     assert compare_authors(["Zhang"] * 4, ["Wanrong Zhang", "Ruqi Zhang", "Yi Zhang",
                                             "Li Zhang"]).matched == 4
+
+
+def test_initials_a_record_writes_after_the_names_may_be_read_first() -> None:
+    # arXiv 2505.04793 lists "Pavan Kumar MP"; the name scanner reads "M. P. Pavan Kumar".
+    assert compare_authors(["M. P. Pavan Kumar"], ["Pavan Kumar MP"]).matched == 1
+    assert compare_authors(["M. R. Pavan Kumar"], ["Pavan Kumar MP"]).matched == 0

@@ -260,3 +260,30 @@ def test_an_ieee_proceedings_title_inverted_and_cut_names_its_venue(verifier: Ve
                                                      "2009"))
     assert {m.field for m in other.mismatches} == {"venue"}
 
+
+
+def test_et_al_after_a_name_that_ends_the_list_keeps_it_from_reading_as_partial(
+        verifier: Verifier) -> None:
+    # The ECCV 2024 record writes "junfeng guo" in lower case; Vancouver prints "guo j", and
+    # the name reader stops there, before the "et al." that says more authors follow.
+    authors = "Liu C, Wang Z, Xiong T, Chen R, Wu Y"
+    title = "Few-shot class incremental learning with Attention-Aware Self-Adaptive prompt"
+    cited = only_result(verifier, f"1. {authors}, guo j, et al. {title}. ECCV 2024. 2024.")
+    assert cited.verdict == "verified", cited.mismatches
+    # Without "et al." the same five names leave authors out.
+    partial = only_result(verifier, f"1. {authors}. {title}. ECCV 2024. 2024.")
+    assert [m.field for m in partial.mismatches] == ["authors"]
+
+
+CONLL = ("2002. Introduction to the CoNLL-2002 Shared Task: Language-Independent Named Entity "
+         "Recognition. In COLING-02: The 6th Conference on Natural Language Learning 2002.")
+
+
+def test_authors_written_out_as_the_record_writes_them_are_right_however_they_are_read(
+        verifier: Verifier) -> None:
+    # "Erik F. Tjong Kim Sang": the name reader makes "F. Erik" of it.
+    cited = only_result(verifier, f"Erik F. Tjong Kim Sang. {CONLL}")
+    assert cited.verdict == "verified", cited.mismatches
+    # Another name after his is no longer the record's list written out.
+    added = only_result(verifier, f"Erik F. Tjong Kim Sang and Fien De Meulder. {CONLL}")
+    assert added.verdict != "verified"

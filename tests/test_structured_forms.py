@@ -217,3 +217,24 @@ def test_a_name_suffix_does_not_end_the_names_after_by() -> None:
     assert citation.fields.authors == ["Jerónimo Hernández-González", "Estevam R. Hruschka Jr.",
                                        "Tom M. Mitchell"]
     assert citation.fields.year == 2017
+
+
+def test_an_html_table_is_read_as_a_markdown_table_is(verifier: Verifier) -> None:
+    text = ("<p>Papers:</p>\n<table>\n  <tr><th>Title</th><th>Authors</th><th>Venue</th>"
+            "<th>Year</th></tr>\n  <tr>\n    <td><i>" + TITLE + "</i></td>\n    <td>"
+            + ", ".join(AUTHORS) + "</td><td>ICLR</td><td>2018</td>\n  </tr>\n  <tr><td>"
+            + BANDITS + "</td><td>" + ", ".join(BANDITS_AUTHORS)
+            + "</td><td>ICML</td><td>2022</td></tr>\n</table>\n<p>Both are worth reading.</p>")
+    results = verifier.verify_text(text).results
+    assert [(r.citation.fields.title, r.citation.fields.year, r.verdict) for r in results] == [
+        (TITLE, 2018, "verified"), (BANDITS, 2022, "verified")]
+    assert results[0].citation.text.startswith("<tr>") and BANDITS in results[1].citation.text
+    # A table alone is HTML too.
+    assert len(extract(text[text.index("<table>"):text.index("</table>")])) == 2
+
+
+def test_a_nickname_does_not_end_the_names_after_a_dash() -> None:
+    text = ("1. **Can an Image Classifier Suffice For Action Recognition?** — Quanfu Fan, "
+            "Chun-Fu (Richard) Chen, Rameswar Panda (ICLR 2022)")
+    (citation,) = extract(text)
+    assert citation.fields.authors == ["Quanfu Fan", "Chun-Fu (Richard) Chen", "Rameswar Panda"]

@@ -52,7 +52,9 @@ TITLE_DATE = re.compile(rf"[,.]?\s{{0,2}}\((?:(?P<venue>[A-Z][A-Za-z]*[A-Z][A-Za
                         rf"|(?P<authors>{_AUTHORS}),?\s)?(?P<year>{_YEAR})\)")
 # "“X” by Ashish Vaswani et al.", "*X* — Yin and Zhou": the names after "by" (or a dash)
 # are the work's authors. A given name is a word or an initial ("J.Scott" too).
-_PERSON = (rf"(?:[{_CAPITAL}][\w'’.-]{{0,20}}\s){{0,3}}(?!(?:Jr|Sr|II|III|IV)\b){_NAME}"
+# (A nickname may stand before the family name: "Chun-Fu (Richard) Chen".)
+_PERSON = (rf"(?:[{_CAPITAL}][\w'’.-]{{0,20}}\s){{0,3}}(?:\([{_CAPITAL}][^\W\d_]{{1,20}}\)\s)?"
+           rf"(?!(?:Jr|Sr|II|III|IV)\b){_NAME}"
            r"(?:,?\s(?:Jr|Sr)\.?(?=[\s,)])|\s(?:II|III|IV)\b)?")
 BY_AUTHORS = re.compile(
     rf",?\s(?:by|[—–]|--?)\s(?P<names>{_PERSON}(?:(?:,\s(?:and\s)?|,?\s(?:and|&)\s){_PERSON}){{0,40}}"
@@ -62,9 +64,10 @@ BY_HINT = re.compile(r"\s(?:by|[—–]|--?)\s")
 # Anything else (a lower-case particle, a name form the pattern lacks) may mean the list
 # was cut short, and a cut list would read as authors left out.
 BY_AUTHORS_END = re.compile(
-    r"\s?[();:\]\n]|\.(?:\s|$)|$|\s(?:in|at|on|from|is|was|which|that|for|published|presents?|"
-    r"proposes?|shows?|introduced?|describes?)\b|,\s(?:in\s)?(?:[A-Z]{2}|\d{4}|Proc|arXiv|"
-    r"Advances|Findings|Journal|Conference|Workshop|Transactions|Annual)")
+    r"\s?\((?![^()\n]{1,12}\)\s[A-Z])|\s?[);:\]\n]|\.(?:\s|$)|$"  # not "(J.) Chen"
+    r"|\s(?:in|at|on|from|is|was|which|that|for|published|presents?|proposes?|shows?|"
+    r"introduced?|describes?)\b|,\s(?:in\s)?(?:[A-Z]{2}|\d{4}|Proc|arXiv|Advances|Findings|"
+    r"Journal|Conference|Workshop|Transactions|Annual)")
 # The date after them: "(ICRA 2012)", "(Proceedings of ..., 2020)", ", NeurIPS 2017".
 # Before "by": "*X* (ICLR 2018) by A", "*X* (Proceedings of ...) by A".
 # (A venue may hold one bracket: "... Volume 1 (Long Papers)".)

@@ -22,7 +22,7 @@ MAX_CITATIONS = 2000
 FORMATS = ("text", "markdown", "bibtex", "latex", "html")
 _BIBTEX_ENTRY = re.compile(r"^\s{0,8}@[A-Za-z]{2,20}\s{0,5}[{(]", re.MULTILINE)
 _LATEX_HINT = re.compile(r"\\(?:bibitem|cite[pt]?\*?|begin\{thebibliography\}|section)\b")
-_HTML_HINT = re.compile(r"<(?:a\s[^<>]{0,200}href|p|div|li|ul|ol|br|span)\b", re.IGNORECASE)
+_HTML_HINT = re.compile(r"<(?:a\s[^<>]{0,200}href|p|div|li|ul|ol|br|span|table|tr|td)\b", re.IGNORECASE)
 _MARKDOWN_HINT = re.compile(r"^\s{0,3}(?:#{1,6}\s|[-*]\s|\d{1,3}\.\s)|\*\*|\[[^\]\n]{1,200}\]\(",
                             re.MULTILINE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -55,7 +55,9 @@ def _starts_line(text: str, index: int) -> bool:
 
 # One pass over the markup of an HTML answer: block tags, emphasis, other tags, entities.
 _MARKUP = re.compile(
-    r"(?P<block></?(?:li|p|div|br|tr|td|th|h[1-6]|ol|ul|dl|dd|dt|table|blockquote|section|"
+    r"(?P<table><table\b[^<>\n]{0,500}>)|(?P<row></?tr\b[^<>\n]{0,500}>)"
+    r"|(?P<cell><t[dh]\b[^<>\n]{0,500}>)|(?P<cell_end></t[dh]\s{0,5}>)"
+    r"|(?P<block></?(?:li|p|div|br|h[1-6]|ol|ul|dl|dd|dt|table|blockquote|section|"
     r"article|header|footer|hr)\b[^<>\n]{0,500}>)"
     r"|(?P<open><(?:i|em|cite)\b[^<>\n]{0,200}>)|(?P<close></(?:i|em|cite)\s{0,5}>)"
     r"|(?P<anchor><a\s[^<>\n]{0,500}>)|(?P<unanchor></a\s{0,5}>)"
@@ -63,27 +65,41 @@ _MARKUP = re.compile(
     r"|(?P<entity>&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});)",
     re.IGNORECASE,
 )
-_MARKUP_TEXT = {"block": "\n", "open": "*", "close": "*", "tag": " ", "anchor": " ", "unanchor": " "}
+_MARKUP_TEXT = {"block": "\n", "open": "*", "close": "*", "tag": " ", "anchor": " ", "unanchor": " ",
+                "table": "\n", "cell": " ", "cell_end": " |"}
 _HREF = re.compile(r"""\bhref\s{0,3}=\s{0,3}(?:"([^"]{1,500})"|'([^']{1,500})')""", re.IGNORECASE)
 
 
 def html_as_text(text: str) -> tuple[str, list[int]]:
     """HTML laid out as text, and for each of its characters the offset it came from.
 
-    Block tags end a line (one list item per line), <i>/<em> titles become *emphasis*,
-    entities their character ("Ken&#x27;ichi" stays one word), other tags a blank.
+    Block tags end a line (one list item per line), a table's rows become Markdown table
+    rows (its first row the heading), <i>/<em> titles become *emphasis*, entities their
+    character ("Ken&#x27;ichi" stays one word), other tags a blank.
     """
     parts: list[str] = []
     origins: list[int] = []
     position = 0
     # The web address of the open <a>, and where its text starts in ``parts``.
     link: tuple[str, int] | None = None
+    in_table = heading_row = False
     for match in _MARKUP.finditer(text):
-        parts.append(text[position:match.start()])
+        between = text[position:match.start()]
+        # A table row is one line and the rows are lines in a row, however the HTML
+        # around them is laid out.
+        parts.append(between.replace("\n", " ") if in_table else between)
         origins.extend(range(position, match.start()))
         kind = match.lastgroup or "tag"
-        replacement = html.unescape(match.group(0)) if kind == "entity" else _MARKUP_TEXT[kind]
-        if kind == "anchor":
+        replacement = html.unescape(match.group(0)) if kind == "entity" else _MARKUP_TEXT.get(kind, "")
+        if kind == "table":
+            in_table = heading_row = True
+        elif kind == "row":
+            opening = not match.group(0).startswith("</")
+            replacement = "\n|" if opening else ("\n|---|" if heading_row else "")
+            heading_row = heading_row and opening
+        elif kind == "block" and match.group(0)[:7].lower() == "</table":
+            in_table = False
+        elif kind == "anchor":
             href = _HREF.search(match.group(0))
             url = html.unescape(href.group(1) or href.group(2)).strip() if href else ""
             link = (url, len(parts)) if url.lower().startswith(("http://", "https://")) else None
