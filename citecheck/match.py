@@ -116,7 +116,8 @@ def retrieve_many(index: Index, queries: list[tuple[CitedFields, str]],
         ids = identifier_hits(index, fields)
         # The cited title looked up whole: full-text search narrows by the rarest words,
         # the family names when a real title is cited with other authors, and misses it.
-        titled = index.store.rids_by_title(fields.title) if fields.title else []
+        titled = (index.store.rids_by_title(fields.title)
+                  or index.store.rids_by_short_title(fields.title)) if fields.title else []
         if not titled and len((fields.title or "").split()) < FEW_TITLE_WORDS:
             titled = [rid for part in text_titles(raw, fields.title)
                       for rid in index.store.rids_by_title(part)]

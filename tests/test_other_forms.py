@@ -287,3 +287,21 @@ def test_authors_written_out_as_the_record_writes_them_are_right_however_they_ar
     # Another name after his is no longer the record's list written out.
     added = only_result(verifier, f"Erik F. Tjong Kim Sang and Fien De Meulder. {CONLL}")
     assert added.verdict != "verified"
+
+
+def test_a_short_title_is_found_whole_though_its_words_are_common(verifier: Verifier) -> None:
+    # Too short for the titles table, and every word of it common: full-text search ranks
+    # "Attention Is All You Need for Chinese Word Segmentation" as high.
+    store = verifier.index.store
+    (found,) = store.get(store.rids_by_short_title("Attention Is All You Need")).values()
+    assert (found.title, found.year) == ("Attention is All you Need", 2017)
+    assert store.rids_by_short_title("Attention Is All") == []
+
+
+
+def test_an_italic_title_before_its_venue_and_year_is_a_title(verifier: Verifier) -> None:
+    result = only_result(verifier, "- *Parameter Space Noise for Exploration* (ICLR 2018)")
+    assert (result.citation.fields.venue, result.citation.fields.year) == ("ICLR", 2018)
+    assert result.verdict == "verified"
+    # An italic name before a bare year is a venue, as before.
+    assert [c.kind for c in extract("as reported in *Nature Machine Intelligence* (2021)")] == []

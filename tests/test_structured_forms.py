@@ -63,7 +63,7 @@ def csl_json(authors: list[str], title: str = TITLE) -> str:
     # The authors come before the title, as {"given", "family"} objects.
     names = [{"given": " ".join(a.split()[:-1]), "family": a.split()[-1]} for a in authors]
     return json.dumps({"type": "paper-conference", "author": names, "title": title,
-                       "container-title": "ICLR 2018", "issued": {"date-parts": [[2018]]}})
+                       "container-title": "ICLR", "issued": {"date-parts": [[2018]]}})
 
 
 def prose_by(authors: list[str], title: str = TITLE) -> str:
@@ -238,3 +238,8 @@ def test_a_nickname_does_not_end_the_names_after_a_dash() -> None:
             "Chun-Fu (Richard) Chen, Rameswar Panda (ICLR 2022)")
     (citation,) = extract(text)
     assert citation.fields.authors == ["Quanfu Fan", "Chun-Fu (Richard) Chen", "Rameswar Panda"]
+
+
+def test_a_one_word_heading_over_labels_is_a_section_not_a_title() -> None:
+    text = "## Sources\n- **Authors**: Matthias Plappert, Rein Houthooft\n- **Venue**: ICLR 2018"
+    assert extract(text) == []

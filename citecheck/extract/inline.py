@@ -60,6 +60,11 @@ BY_AUTHORS = re.compile(
     rf",?\s(?:by|[—–]|--?)\s(?P<names>{_PERSON}(?:(?:,\s(?:and\s)?|,?\s(?:and|&)\s){_PERSON}){{0,40}}"
     rf"(?:,?\set\.?\sal\.?)?)")
 BY_HINT = re.compile(r"\s(?:by|[—–]|--?)\s")
+# Words of a lab or a company, not of a person: "*X* — Google Brain (2017)" names no author.
+ORGANISATION = re.compile(
+    r"\b(?:Google|DeepMind|OpenAI|Meta|Facebook|Microsoft|Anthropic|NVIDIA|Nvidia|IBM|Amazon|"
+    r"Apple|Baidu|Alibaba|Tencent|Huawei|Research|Brain|AI|Labs?|Laboratory|University|"
+    r"Institute|Team|Group|Center|Centre|College|Inc|Corporation|Foundation|Consortium)\b")
 # Where such a list of names ends: a bracket, a sentence mark, or the words of a sentence.
 # Anything else (a lower-case particle, a name form the pattern lacks) may mean the list
 # was cut short, and a cut list would read as authors left out.
@@ -116,8 +121,8 @@ def _title_in_prose(text: str, match: re.Match[str], pattern: re.Pattern[str]) -
     italic = pattern is ITALIC_TITLE
     before = text[max(0, match.start() - 60): match.start()]
     dated = TITLE_DATE.match(text, match.end())
-    if dated is not None and italic and not dated["authors"]:
-        dated = None  # "*Nature* (2015)": an italic venue and its year
+    if dated is not None and italic and not (dated["authors"] or dated["venue"]):
+        dated = None  # "*Nature* (2015)": an italic venue and its year; "*X* (ICLR 2018)": a title
     cued = TITLE_CUE.search(before) or (not italic and QUOTE_CUE.search(before))
     if dated is None and not cued:
         return None
@@ -172,7 +177,8 @@ def find_titles_by(text: str) -> list[Citation]:
             by = BY_AUTHORS.match(text, before.end()) if before else None
             if by is None:
                 before, by = None, BY_AUTHORS.match(text, match.end())
-            if by is None or not BY_AUTHORS_END.match(text, by.end()):
+            if (by is None or not BY_AUTHORS_END.match(text, by.end())
+                    or ORGANISATION.search(by["names"])):
                 continue
             names, et_al = names_as_listed(by["names"])
             if not names:

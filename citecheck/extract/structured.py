@@ -21,7 +21,7 @@ FIELD_LABELS = {
     "author": "author", "authors": "author", "author(s)": "author", "authors list": "author",
     "by": "author", "written by": "author", "creators": "author",
     "year": "year", "publication year": "year", "year published": "year", "published": "year",
-    "date": "year", "publication date": "year",
+    "date": "year", "publication date": "year", "issued": "year",
     "venue": "venue", "conference": "venue", "journal": "venue", "published in": "venue",
     "publication venue": "venue", "conference/journal": "venue", "journal/conference": "venue",
     "venue/year": "venue", "booktitle": "venue", "proceedings": "venue",
@@ -72,10 +72,12 @@ def _field_of(label: str) -> str | None:
 
 def _plain(value: str) -> str:
     """A value without Markdown emphasis, code marks, enclosing quotes or a final period."""
-    value = EMPHASIS_SIGNS.sub("", value).strip()
-    if len(value) > 2 and value[0] in QUOTES and value[-1] in QUOTES + ".,":
-        value = value[1:].rstrip(".,")[:-1] if value[-1] in ".," else value[1:-1]
-    return value.strip().rstrip(",;").strip()
+    value = EMPHASIS_SIGNS.sub("", value).strip().rstrip(",;")
+    if len(value) > 2 and value[0] in QUOTES:
+        closed = value.rstrip(".")
+        if closed[-1:] in QUOTES:
+            value = closed[1:-1]
+    return value.strip()
 
 
 def _fields(raw: dict[str, str | list[str]]) -> CitedFields | None:
@@ -240,7 +242,8 @@ def _heading_above(text: str, start: int) -> tuple[str, int] | None:
     value = re.sub(r"\s\(\s?(?:1[6-9]|20)\d\d\s?\)\s?[.:]?$", "", line.group("value").strip())
     marked = line.group(0).lstrip()[:1] in "#-*+•" or line.group(0).lstrip()[:1].isdigit()
     emphasised = value[:1] in "*_" + QUOTES
-    if not (marked or emphasised) or value.endswith(":"):
+    # One word is a section's heading ("## Sources"), not a work's title.
+    if not (marked or emphasised) or value.endswith(":") or len(value.split()) < 2:
         return None
     return value, line_start
 
@@ -299,8 +302,7 @@ def _json_fields(value: dict[str, object]) -> dict[str, str | list[str]]:
         elif isinstance(item, str | int) and not isinstance(item, bool):
             raw[field] = str(item)
         elif isinstance(item, dict) and field == "year":
-            parts = item.get("date-parts") or [[None]]
-            raw[field] = str(parts[0][0]) if parts and parts[0] else ""
+            raw[field] = str(item.get("date-parts") or "")  # CSL's {"date-parts": [[2018]]}
     return raw
 
 
@@ -309,6 +311,6 @@ def _json_name(item: object) -> str:
         return item
     if isinstance(item, dict):
         if item.get("family"):
-            return f"{item.get('given', '')} {item['family']}".strip()
+            return f"{item.get('given') or ''} {item['family']}".strip()
         return str(item.get("name") or item.get("literal") or "")
     return ""

@@ -39,6 +39,10 @@ SQL_CHUNK = 900
 MMAP_BYTES = 2**30
 # Records one title look-up returns at most (versions of a work share a title).
 TITLE_HITS = 20
+# A short title is looked up among the titles starting with its words (there are few: 3
+# start with "attention is all you need", 5 with "deep residual learning").
+SHORT_TITLE_WORDS = 3
+SHORT_TITLE_SCAN = 200
 # Words whose record counts a store remembers (~100 bytes each); full, it starts afresh.
 TERM_CACHE_SIZE = 200_000
 _RECORD_COLUMNS = "rid, id, title, authors, year, venue, doi, arxiv, url, type, source, ids, work"
@@ -303,6 +307,18 @@ class Store:
         rows = self._rows("SELECT rid FROM titles WHERE hash = ? LIMIT ?",
                           [_key_hash(key), TITLE_HITS])
         return [int(r[0]) for r in rows]  # type: ignore[call-overload]
+
+    def rids_by_short_title(self, title: str) -> list[int]:
+        """Records whose title is ``title`` up to typography, for a title too short for the
+        titles table but of three words or more ("Attention Is All You Need"): the titles
+        starting with its words, kept when they are nothing more."""
+        key = title_key(title)
+        words = normalize_text(title).split()
+        if len(key) >= DISTINCTIVE_TITLE_CHARS or len(words) < SHORT_TITLE_WORDS:
+            return []
+        rows = self._rows("SELECT rowid, title FROM records_fts WHERE records_fts MATCH ? LIMIT ?",
+                          [f'title : ^"{" ".join(words)}"', SHORT_TITLE_SCAN])
+        return [int(rid) for rid, found in rows if title_key(str(found)) == key][:TITLE_HITS]  # type: ignore[call-overload]
 
     @cached_property
     def has_title_keys(self) -> bool:
