@@ -168,7 +168,7 @@ def find_titles_by(text: str) -> list[Citation]:
     if not BY_HINT.search(text):
         return []
     found: list[Citation] = []
-    for pattern, _ in _title_patterns(text):
+    for pattern in _title_patterns(text):
         for match in pattern.finditer(text):
             title = _title_of(match, pattern)
             if len(title.split()) < 3:
@@ -213,11 +213,11 @@ def _names_venue(text: str) -> bool:
         for word in words)
 
 
-def _title_patterns(text: str) -> list[tuple[re.Pattern[str], int]]:
+def _title_patterns(text: str) -> list[re.Pattern[str]]:
     """The quoted-title pattern, the italic one where the text has emphasis signs, and the
     linked one where it has links."""
-    return ([(QUOTED_TITLE, 1)] + ([(ITALIC_TITLE, 2)] if "*" in text or "_" in text else [])
-            + ([(LINKED_TITLE, 1)] if "](" in text else []))
+    return ([QUOTED_TITLE] + ([ITALIC_TITLE] if "*" in text or "_" in text else [])
+            + ([LINKED_TITLE] if "](" in text else []))
 
 
 def find_inline(text: str) -> list[Citation]:
@@ -254,7 +254,7 @@ def find_inline(text: str) -> list[Citation]:
             start, end = offset + key_match.start(), offset + key_match.end()
             found.append(Citation(text[start:end], (start, end), "inline", CitedFields(),
                                   key=key_match.group(0)))
-    for pattern, _ in _title_patterns(text):
+    for pattern in _title_patterns(text):
         for match in pattern.finditer(text):
             citation = _title_in_prose(text, match, pattern)
             if citation is not None:
