@@ -20,7 +20,7 @@ from citecheck.compare import (
     title_similarity,
 )
 from citecheck.extract.guided import all_readings
-from citecheck.extract.names import AND_WORDS
+from citecheck.extract.names import AND_WORDS, ORGANISATION
 from citecheck.extract.types import Citation, CitedFields
 from citecheck.match import Candidate
 from citecheck.records import (
@@ -586,6 +586,12 @@ def _another_version(best: Comparison) -> bool:
     return best.title_similarity < SAME_TITLE and {"title", "venue", "year"} <= fields
 
 
+def _organisations_only(authors: list[str]) -> bool:
+    """The work credited to labs or companies ("Google Brain and Google Research"): no
+    person is named, so none is misnamed; the index holds no affiliations to check."""
+    return bool(authors) and all(ORGANISATION.search(name) for name in authors)
+
+
 def _by_severity(best: Comparison, others: list[Record], venues: VenueTable,
                  coverage: Coverage) -> tuple[list[Mismatch], list[Mismatch], Mismatch | None]:
     """Split a comparison's mismatches into errors, slips, and a field no record can refute.
@@ -609,7 +615,8 @@ def _by_severity(best: Comparison, others: list[Record], venues: VenueTable,
             if mismatch.field == "venue":
                 unconfirmed = mismatch
         elif ((mismatch.field == "year" and _year_slip(cited, best.record, years, venues))
-              or (mismatch.field == "authors" and _more_authors_than_record(best))):
+              or (mismatch.field == "authors" and (_more_authors_than_record(best)
+                                                   or _organisations_only(cited.authors)))):
             warnings.append(mismatch)
         elif mismatch.field == "authors" and _one_author_more_than_record(best):
             unconfirmed = mismatch

@@ -305,3 +305,14 @@ def test_an_italic_title_before_its_venue_and_year_is_a_title(verifier: Verifier
     assert result.verdict == "verified"
     # An italic name before a bare year is a venue, as before.
     assert [c.kind for c in extract("as reported in *Nature Machine Intelligence* (2021)")] == []
+
+
+def test_a_work_credited_to_its_labs_is_verified_with_a_warning(verifier: Verifier) -> None:
+    text = "- *Attention Is All You Need* by Google Brain and Google Research (NeurIPS 2017)"
+    result = only_result(verifier, text)
+    assert (result.verdict, result.record.title) == ("verified", "Attention is All you Need")
+    assert [(w.field, w.cited) for w in result.warnings] == [
+        ("authors", "Google Brain; Google Research")]
+    # A person named in their place is still a wrong author.
+    wrong = only_result(verifier, text.replace("Google Brain and Google Research", "Percy Liang"))
+    assert wrong.verdict == "mismatch"

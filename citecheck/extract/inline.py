@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from citecheck.extract.identifiers import find_identifiers
-from citecheck.extract.names import names_as_listed
+from citecheck.extract.names import ORGANISATION, names_as_listed
 from citecheck.extract.types import Citation, CitedFields, disjoint
 from citecheck.records import display_name
 
@@ -60,11 +60,6 @@ BY_AUTHORS = re.compile(
     rf",?\s(?:by|[—–]|--?)\s(?P<names>{_PERSON}(?:(?:,\s(?:and\s)?|,?\s(?:and|&)\s){_PERSON}){{0,40}}"
     rf"(?:,?\set\.?\sal\.?)?)")
 BY_HINT = re.compile(r"\s(?:by|[—–]|--?)\s")
-# Words of a lab or a company, not of a person: "*X* — Google Brain (2017)" names no author.
-ORGANISATION = re.compile(
-    r"\b(?:Google|DeepMind|OpenAI|Meta|Facebook|Microsoft|Anthropic|NVIDIA|Nvidia|IBM|Amazon|"
-    r"Apple|Baidu|Alibaba|Tencent|Huawei|Research|Brain|AI|Labs?|Laboratory|University|"
-    r"Institute|Team|Group|Center|Centre|College|Inc|Corporation|Foundation|Consortium)\b")
 # Where such a list of names ends: a bracket, a sentence mark, or the words of a sentence.
 # Anything else (a lower-case particle, a name form the pattern lacks) may mean the list
 # was cut short, and a cut list would read as authors left out.

@@ -636,6 +636,11 @@ def parse_names(text: str) -> tuple[list[str], bool]:
     return [], bool(re.search(r"\bet\.?\s?al\b", text))
 
 
+# Words of a lab or a company, not of a person: "*X* — Google Brain (2017)" names no author.
+ORGANISATION = re.compile(
+    r"\b(?:Google|DeepMind|OpenAI|Meta|Facebook|Microsoft|Anthropic|NVIDIA|Nvidia|IBM|Amazon|"
+    r"Apple|Baidu|Alibaba|Tencent|Huawei|Research|Brain|AI|Labs?|Laboratory|University|"
+    r"Institute|Team|Group|Center|Centre|College|Inc|Corporation|Foundation|Consortium)\b")
 TRAILING_ET_AL = re.compile(r",?\s{0,3}(?:et\.?\s?al\.?|and\sothers)\s{0,3}$", re.IGNORECASE)
 # Between the names of a field: ", ", " and ", " & " (";" where a name holds a comma).
 NAME_SEPARATORS = (r",\s{0,3}(?:and\s|&\s)?|\s(?:and|&)\s", r";\s{0,3}(?:and\s|&\s)?|\s(?:and|&)\s")
