@@ -64,6 +64,8 @@ def families(verifier: Any) -> dict[str, Callable[[int], Callable[[], object]]]:
                                       + "| A study of quokka herding | 2020 |\n" * 50 + "\n"),
         "labelled lines": verify("Title: A study of quokka herding\nYear: 2020\n"),
         "broken JSON objects": verify('{"title": "A study of quokka herding", "year": 20 '),
+        "RIS records, unended": verify("TY  - CONF\nTI  - A study of quokka herding\n" * 20
+                                       + "ER  - \n"),
         "titles named by": verify("*A study of quokka herding* by Ann Lee and Bo Chan (ICML "
                                   "2020). "),
         "search, distinct words": lambda size: (lambda: verifier.index.store.search(

@@ -79,8 +79,15 @@ def venue_then_by(authors: list[str], title: str = TITLE) -> str:
     return f"- *{title}* (ICLR 2018) by {', '.join(authors[:-1])} and {authors[-1]}"
 
 
+def ris(authors: list[str], title: str = TITLE) -> str:
+    # A reference manager's export: one "AU" line an author, family name first.
+    names = "".join(f"AU  - {a.split()[-1]}, {' '.join(a.split()[:-1])}\n" for a in authors)
+    return (f"Here is the RIS export:\n\nTY  - CONF\nTI  - {title}\n{names}"
+            "T2  - ICLR\nPY  - 2018\nER  - \n")
+
+
 FORMS = [table, labelled, heading, yaml, json_answer, csl_json, prose_by, linked_dash,
-         venue_then_by]
+         venue_then_by, ris]
 
 
 @pytest.mark.parametrize("form", FORMS)
@@ -243,3 +250,9 @@ def test_a_nickname_does_not_end_the_names_after_a_dash() -> None:
 def test_a_one_word_heading_over_labels_is_a_section_not_a_title() -> None:
     text = "## Sources\n- **Authors**: Matthias Plappert, Rein Houthooft\n- **Venue**: ICLR 2018"
     assert extract(text) == []
+
+
+def test_a_ris_record_cut_short_by_the_next_one_is_not_read() -> None:
+    broken = f"TY  - CONF\nTI  - {TITLE}\nAU  - Plappert, Matthias\n"
+    whole = f"TY  - CONF\nTI  - {BANDITS}\nAU  - Agarwal, Arpit\nPY  - 2022\nER  - \n"
+    assert [c.fields.title for c in extract(broken + whole)] == [BANDITS]

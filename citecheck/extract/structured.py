@@ -1,9 +1,11 @@
-"""References written as labelled fields: Markdown tables, "Title: … Authors: …" blocks, JSON."""
+"""References written as labelled fields: Markdown tables, "Title: … Authors: …" blocks, JSON,
+RIS records."""
 
 from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from citecheck.extract.fields import parse_reference
@@ -49,8 +51,17 @@ MARKDOWN_LINK = re.compile(r"\[([^\]\n]{1,600})\]\((https?://[^)\s]{1,500})\)")
 EMPHASIS_SIGNS = re.compile(r"(?<!\w)(?:\*\*|__|\*|_)|(?:\*\*|__|\*|_)(?!\w)|`")
 VENUE_YEAR = re.compile(r",?\s?\(?((?:1[6-9]|20)\d\d)\)?$")
 JSON_TITLE_KEY = re.compile(r"[\"']title[\"']\s{0,5}:", re.IGNORECASE)
+# What a title cell holding names before the title has: "Plappert et al., X", "Lee, A. X".
+NAMES_BEFORE_TITLE = re.compile(r"\bet\.?\sal\b|[,.]\s")
 ET_AL = re.compile(r"(?:and\s)?(?:others|et\.?\sal\.?)", re.IGNORECASE)
 QUOTES = "\"“”'‘’«»"
+# A RIS record ("TY  - CONF" ... "ER  -"), as reference managers export it, one tag a line.
+RIS_START = re.compile(r"^[ \t]{0,3}TY  - ", re.MULTILINE)
+RIS_END = re.compile(r"^[ \t]{0,3}ER  -[ \t]*$", re.MULTILINE)
+RIS_LINE = re.compile(r"^[ \t]{0,3}([A-Z][A-Z0-9])  - ?([^\n]{0,4000})$", re.MULTILINE)
+RIS_FIELDS = {"TI": "title", "T1": "title", "AU": "author", "A1": "author", "PY": "year",
+              "Y1": "year", "DA": "year", "T2": "venue", "JO": "venue", "JF": "venue",
+              "BT": "venue", "J2": "venue", "DO": "doi", "UR": "url"}
 # A block's labels lie on consecutive lines; a blank line or two may sit between them.
 MAX_GAP_LINES = 2
 MAX_JSON_CHARS = 20_000
@@ -62,6 +73,8 @@ def find_structured(text: str) -> list[Citation]:
     found += _labelled_blocks(text)
     if JSON_TITLE_KEY.search(text):
         found += _json_objects(text)
+    if "ER  -" in text:
+        found += _ris_records(text)
     return disjoint(found)
 
 
@@ -153,7 +166,8 @@ def _table_rows(text: str) -> Iterator[Citation]:
                 if field and cell.strip() and field not in raw:
                     raw[field] = cell.strip()
             fields = _fields(raw) if "title" in raw else _entry_fields(raw)
-            if fields is not None and "author" not in raw and not fields.authors:
+            if (fields is not None and "author" not in raw and not fields.authors
+                    and NAMES_BEFORE_TITLE.search(str(raw["title"]))):
                 # "| Plappert et al., Parameter Space Noise ... | 2018 |": names and a
                 # title in the title column, read as an entry when that finds both.
                 whole = _entry_fields({**raw, "entry": raw["title"]})
@@ -189,6 +203,34 @@ def _adjacent(text: str, above: re.Match[str], below: re.Match[str]) -> bool:
 
 def _cells(row: str) -> list[str]:
     return [cell.strip() for cell in re.split(r"(?<!\\)\|", row)]
+
+
+def _ris_records(text: str) -> list[Citation]:
+    """RIS records: one citation each, its authors one "AU" line apiece."""
+    found: list[Citation] = []
+    starts = [match.start() for match in RIS_START.finditer(text)]
+    ends = [match.span() for match in RIS_END.finditer(text)]
+    for number, start in enumerate(starts):
+        following = bisect_left(ends, (start, start))
+        if following == len(ends):
+            break
+        end = ends[following][1]
+        if number + 1 < len(starts) and starts[number + 1] < ends[following][0]:
+            continue  # another record starts before this one ends: this one is broken
+        raw: dict[str, str | list[str]] = {}
+        authors: list[str] = []
+        for tag, value in RIS_LINE.findall(text, start, end):
+            field = RIS_FIELDS.get(tag)
+            if field == "author":
+                authors.append(value.strip())
+            elif field and value.strip() and field not in raw:
+                raw[field] = value.strip()
+        if authors:
+            raw["author"] = authors
+        fields = _fields(raw)
+        if fields is not None:
+            found.append(Citation(text[start:end], (start, end), "reference", fields))
+    return found
 
 
 def _labelled_blocks(text: str) -> list[Citation]:
