@@ -120,7 +120,7 @@ _EMPHASIS_START = re.compile(r"\s[*_]")
 _STOP_BLANK = re.compile(r"[.?!]\s")
 
 
-def _take_identifiers(text: str, fields: CitedFields) -> str:
+def take_identifiers(text: str, fields: CitedFields) -> str:
     """Record DOI, arXiv id, URL, ISBN and PMID in ``fields``; return the text without them."""
     for match in find_all(ARXIV_PATTERN, text):
         fields.arxiv = fields.arxiv or normalize_arxiv(match.group(1))
@@ -453,7 +453,7 @@ def parse_reference(entry: str, *, alternatives: bool = True) -> CitedFields:
     if "\\" in text or "{" in text:
         text = latex_to_text(text)
     identifiers = CitedFields()
-    body = dehyphenate(_take_identifiers(text, identifiers))
+    body = dehyphenate(take_identifiers(text, identifiers))
     body = PLACEHOLDER_AUTHOR.sub("", body)
     body = _TIGHT_COMMA.sub(", ", body)
     # A leading emphasised or quoted title means a title-first (LLM) style.

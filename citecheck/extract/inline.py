@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from citecheck.extract.identifiers import find_identifiers
+from citecheck.extract.fields import take_identifiers
 from citecheck.extract.names import ORGANISATION, names_as_listed
 from citecheck.extract.types import Citation, CitedFields, disjoint
 from citecheck.records import display_name
@@ -141,19 +141,8 @@ def _title_of(match: re.Match[str], pattern: re.Pattern[str]) -> str:
 def _linked(match: re.Match[str], pattern: re.Pattern[str], fields: CitedFields) -> CitedFields:
     """``fields`` with the DOI, arXiv id or address a linked title points to."""
     if pattern is LINKED_TITLE:
-        _take_links(match.group(2), fields)
+        take_identifiers(match.group(2), fields)
     return fields
-
-
-def _take_links(text: str, fields: CitedFields) -> int:
-    """Fill ``fields``' identifiers from those in ``text``; where the last one ends."""
-    end = 0
-    for identifier in find_identifiers(text):
-        fields.doi = fields.doi or identifier.fields.doi
-        fields.arxiv = fields.arxiv or identifier.fields.arxiv
-        fields.url = fields.url or identifier.fields.url
-        end = identifier.span[1]
-    return end
 
 
 def find_titles_by(text: str) -> list[Citation]:
@@ -192,7 +181,8 @@ def find_titles_by(text: str) -> list[Citation]:
                 end = max(end, dated.end())
             link = _TRAILING_LINK.match(text, end)
             if link is not None:
-                end = max(end, link.start() + _take_links(link.group(0), fields))
+                take_identifiers(link.group(0), fields)
+                end = link.start() + len(link.group(0).rstrip(".,;)>"))
             # A whole citation (title, authors, date), as a list entry is: in-text cites
             # link to it.
             found.append(Citation(text[match.start():end], (match.start(), end), "reference",

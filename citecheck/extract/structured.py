@@ -8,8 +8,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 
-from citecheck.extract.fields import parse_reference
-from citecheck.extract.identifiers import find_identifiers
+from citecheck.extract.fields import parse_reference, take_identifiers
 from citecheck.extract.names import names_as_listed
 from citecheck.extract.types import Citation, CitedFields, disjoint
 from citecheck.records import display_name
@@ -121,9 +120,10 @@ def _fields(raw: dict[str, str | list[str]]) -> CitedFields | None:
     bibtex_like = {"title": title, "year": values.get("year", ""), "booktitle": venue,
                    "doi": doi, "url": url, "eprint": values.get("eprint", "")}
     # A link may be the DOI's or the arXiv id's ("Link: https://doi.org/10...").
-    for identifier in find_identifiers(f"{url} {doi}"):
-        bibtex_like["doi"] = bibtex_like["doi"] or identifier.fields.doi or ""
-        bibtex_like["eprint"] = bibtex_like["eprint"] or identifier.fields.arxiv or ""
+    linked = CitedFields()
+    take_identifiers(f"{url} {doi}", linked)
+    bibtex_like["doi"] = bibtex_like["doi"] or linked.doi or ""
+    bibtex_like["eprint"] = bibtex_like["eprint"] or linked.arxiv or ""
     record = record_from_fields("", {k: v for k, v in bibtex_like.items() if v}, None)
     if record is None:
         return None
