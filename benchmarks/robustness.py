@@ -68,6 +68,9 @@ def families(verifier: Any) -> dict[str, Callable[[int], Callable[[], object]]]:
                                        + "ER  - \n"),
         "titles named by": verify("*A study of quokka herding* by Ann Lee and Bo Chan (ICML "
                                   "2020). "),
+        # Quotes opened inside quotes, and names before verbs of authorship, never closed.
+        "quoted titles, nested": verify('Lee and Chan introduced this in "A study of "quokka" '
+                                        'herding in the "wild '),
         "search, distinct words": lambda size: (lambda: verifier.index.store.search(
             " ".join(f"w{n}x" for n in range(size // 7)))),
         "service JSON check": lambda size: (lambda: strict_json_problem(

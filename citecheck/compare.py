@@ -453,6 +453,18 @@ def _format_authors(names: list[str], limit: int = 8) -> str:
     return text + ("; et al." if len(names) > limit else "")
 
 
+def _format_cited_authors(cited: list[str], expected: list[str], limit: int = 8) -> str:
+    """The cited names as ``_format_authors`` shows them, and, where the list is longer
+    than that, the names past it the record lacks: two long lists may differ only there."""
+    text = _format_authors(cited, limit)
+    if len(cited) > limit:
+        families = {name_parts(name).family for name in expected}
+        others = [name for name in cited[limit:] if name_parts(name).family not in families]
+        if others:
+            text += f" (not in the record: {'; '.join(others[:limit])})"
+    return text
+
+
 def compare(cited: CitedFields, record: Record, venues: VenueTable) -> Comparison:
     """Compare each cited field with the record and list the fields that disagree."""
     similarity = title_similarity(cited.title, record.title)
@@ -467,7 +479,7 @@ def compare(cited: CitedFields, record: Record, venues: VenueTable) -> Compariso
     if cited.title and similarity < SAME_TITLE:
         mismatches.append(Mismatch("title", cited.title, record.title))
     if not _authors_ok(agreement, cited.et_al) and record.authors:
-        mismatches.append(Mismatch("authors", _format_authors(cited.authors),
+        mismatches.append(Mismatch("authors", _format_cited_authors(cited.authors, record.authors),
                                    _format_authors(record.authors)))
 
     cited_venue = venues.resolve(cited.venue)

@@ -82,6 +82,20 @@ def _shorten(text: str, width: int = 110) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _where_they_differ(cited: str, expected: str, width: int) -> tuple[str, str]:
+    """Two long values shortened to ``width`` may look the same ("A; B; C; …" twice): each
+    from the last "; " before they part, so the shortened text shows the difference."""
+    if len(cited) <= width and len(expected) <= width:
+        return cited, expected
+    common = 0
+    while common < min(len(cited), len(expected)) and cited[common] == expected[common]:
+        common += 1
+    cut = cited.rfind("; ", 0, common) + 2
+    if cut < width // 2:
+        return cited, expected
+    return "…" + cited[cut:], "…" + expected[cut:]
+
+
 def _record_line(result: CitationResult) -> str:
     record = result.record
     if record is None:
@@ -116,8 +130,9 @@ def render_text(report: Report, *, colour: bool = False) -> str:
         if result.record is not None:
             lines.append(f"       from {_shorten(', '.join(result.record.ids or [result.record.id]), 90)}")
         for mismatch in result.mismatches:
-            lines.append(f"       ! {mismatch.field}: cited {_shorten(mismatch.cited, 60)!r}, "
-                         f"expected {_shorten(mismatch.expected, 60)!r}")
+            cited, expected = _where_they_differ(mismatch.cited, mismatch.expected, 60)
+            lines.append(f"       ! {mismatch.field}: cited {_shorten(cited, 60)!r}, "
+                         f"expected {_shorten(expected, 60)!r}")
         for warning in result.warnings:
             lines.append(f"       ~ warning, {warning.field}: cited {_shorten(warning.cited, 60)!r}, "
                          f"record says {_shorten(warning.expected, 60)!r}")

@@ -20,7 +20,7 @@ from citecheck.compare import (
     title_similarity,
 )
 from citecheck.extract.guided import all_readings
-from citecheck.extract.names import AND_WORDS, ORGANISATION
+from citecheck.extract.names import AND_WORDS, ORGANISATION, names_only
 from citecheck.extract.types import Citation, CitedFields
 from citecheck.match import Candidate
 from citecheck.records import (
@@ -317,6 +317,13 @@ def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
             citation, UNVERIFIABLE, 0.5, record=named, suggestions=suggestions,
             reason=f"its text carries the title of {named.title!r} ({named.venue}, "
                    f"{named.year}), but its authors, title and venue could not be told apart")
+    if not mismatches and citation.kind != "bibtex" and names_only(fields.title or ""):
+        # "Subspace Differential Privacy. Jie Gao, Ruobin Gong, ..." read with the title as
+        # a name left the names as the title: a misreading, not a sign of invention.
+        return CitationResult(
+            citation, UNVERIFIABLE, 0.5, suggestions=suggestions,
+            reason="the title read from it is a list of names: its authors and title could "
+                   "not be told apart")
     confidence = min(0.99, 0.5 + (NEAR_TITLE - min(best_title, NEAR_TITLE)) / NEAR_TITLE)
     reason = "no record in the index is close enough: probable hallucination"
     if listed:

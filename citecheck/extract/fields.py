@@ -112,6 +112,9 @@ _DOTTED_ABBREVIATION = re.compile(r"(?:[A-Za-z]\.){1,4}[A-Za-z]")
 _NUMBERED_PART = re.compile(r"\s\d{1,2}\.\s")
 _EMPHASIS_SIGNS = re.compile(r"[*_]{1,2}")
 _TIGHT_COMMA = re.compile(r"(?<=[a-z.]),(?=[A-Z])")
+# A mark of equal contribution after a name in a list: "R. Lowe*, A. Gupta*, J. Foerster".
+_CONTRIBUTION_MARK = re.compile(
+    r"(\b[A-Z]\.\s?(?:[A-Z]\.\s?)*[A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)?)[*†‡]+(?=,|\s(?:and|&)\s)")
 _CORPORATE_DATE = re.compile(r"\((?:((?:1[6-9]|20)\d\d)[a-z]?|n\.\s?d\.)\)[.,:]?")
 _TITLE_COMMA = re.compile(r",\s(?![a-z])")
 _LEADING_NUMBER = re.compile(r"\s?,?\s?\d")
@@ -163,6 +166,8 @@ def sentence_end(text: str, start: int) -> int:
         end = start + match.end()
         stop = start + match.start()
         if text[stop] == ".":
+            if any(text[at:at + 5] == ". . ." for at in (stop - 4, stop - 2, stop) if at >= start):
+                continue  # a spaced ellipsis: "Three AI-agents walk into a bar . . . . 'Lord ..."
             words = text[start:stop].split()
             last = words[-1].strip("(\"“'") if words else ""
             if len(last) == 1 and last.isalpha() and last.isupper():
@@ -183,8 +188,10 @@ def quoted_at(text: str, pos: int) -> tuple[str, int] | None:
     if opener in QUOTE_OPEN:
         close = _closing_quote(text, pos, opener, QUOTE_PAIRS[opener])
         if close > pos + 3:
-            if _TITLE_GOES_ON.match(text, close + 1):
-                return None  # a quotation opens the title: "“I’d rather just go to bed”: ..."
+            if _TITLE_GOES_ON.match(text, close + 1) or _QUESTION_GOES_ON.match(text, close):
+                # A quotation opens the title: "“I’d rather just go to bed”: ...", "“Women
+                # do not have heart attacks!” Gender Biases in ...".
+                return None
             return text[pos + 1: close].strip(), close + 1
         return None
     emphasis = EMPHASIS.match(text, pos)
@@ -195,6 +202,11 @@ def quoted_at(text: str, pos: int) -> tuple[str, int] | None:
 
 # After a closing quote, the title goes on: a colon and a capitalised subtitle.
 _TITLE_GOES_ON = re.compile(r"[?!]?:\s[A-Z0-9]")
+# Or a question or exclamation quoted and words after it, with no venue's marks before the
+# sentence ends (the unquoted reading then decides where the title ends).
+_QUESTION_GOES_ON = re.compile(
+    r"(?<=[?!])[”\"’']\s(?!(?:In|in|Proc|Proceedings|Journal|Conference|Workshop|Symposium|"
+    r"Transactions|Trans|arXiv|Advances|Findings|Nature|Science)\b)[A-Za-z][\w-]*\s[A-Za-z][^.,\d]*[.,]")
 _QUOTE_MARKS = {(opener, closer): re.compile(f"[{re.escape(opener + closer)}]")
                 for opener, closer in QUOTE_PAIRS.items()}
 
@@ -212,13 +224,14 @@ def _closing_quote(text: str, pos: int, opener: str, closer: str) -> int:
     end = min(len(text), pos + 600)
     for mark in _QUOTE_MARKS[opener, closer].finditer(text, pos + 1, end):
         at = mark.start()
-        if mark.group() == opener and opener != closer:
-            depth += 1
+        after = text[at + 1: at + 2]
+        if mark.group() == opener and (opener != closer or (
+                opener == '"' and text[at - 1].isspace() and after.isalnum())):
+            depth += 1  # (a straight quote between a space and a letter opens: 'on "Intelligence"')
             continue
         if depth:
             depth -= 1
             continue
-        after = text[at + 1: at + 2]
         if closer not in "'’":
             return at
         if after.isalpha():
@@ -456,6 +469,8 @@ def parse_reference(entry: str, *, alternatives: bool = True) -> CitedFields:
     body = dehyphenate(take_identifiers(text, identifiers))
     body = PLACEHOLDER_AUTHOR.sub("", body)
     body = _TIGHT_COMMA.sub(", ", body)
+    if "*" in body or "†" in body or "‡" in body:
+        body = _CONTRIBUTION_MARK.sub(r"\1", body)
     # A leading emphasised or quoted title means a title-first (LLM) style.
     leading = quoted_at(body, 0)
     readings: list[AuthorList | None] = [None]
@@ -693,6 +708,10 @@ def _with_subtitle(body: str, title_end: int) -> int:
     asks = body[:title_end].rstrip().endswith(("?", "!"))
     if len(words) < 3 or (lower * 2 < len(words) - 1 and not asks) \
             or SUBTITLE_STOP.search(sentence):
+        return title_end
+    # "Is Forgetting Less a Good Inductive Bias? Paula Santos, Yusuf Ibrahim, and Hiro
+    # Takahashi. ICLR, 2023.": a sentence of names after a question is its authors.
+    if asks and _names_sentence(body[title_end:]) is not None:
         return title_end
     return end
 

@@ -9,10 +9,10 @@ from citecheck.extract.names import ORGANISATION, names_as_listed
 from citecheck.extract.types import Citation, CitedFields, disjoint
 from citecheck.records import display_name
 
-# A family name, capitalised ("Žabokrtský" too), with its particles ("van den Oord").
+# A family name, capitalised ("Žabokrtský" too), with its particles ("van den Oord", "d'Amore").
 _CAPITAL = "A-ZÀ-ÖØ-ÞĀ-ŽŁİ"
 _NAME = (rf"(?:(?:van(?:\sde[nr]?)?|von(?:\sder)?|de(?:\sla|\slos)?|der|del|della|da|dos|du|di|le|"
-         rf"la|ter|ten)\s)?[{_CAPITAL}][^\W\d_]{{1,40}}(?:[-'’][{_CAPITAL}]?[^\W\d_]{{1,40}})?")
+         rf"la|ter|ten)\s)?(?:[dl]['’])?[{_CAPITAL}][^\W\d_]{{1,40}}(?:[-'’][{_CAPITAL}]?[^\W\d_]{{1,40}})?")
 _AUTHORS = rf"{_NAME}(?:(?:,\s{_NAME}){{0,3}},?\s(?:&|and)\s{_NAME}|\set\.?\sal\.?)?"
 _YEAR = r"(?:19|20)\d\d[a-z]?"
 PAREN_GROUP = re.compile(r"\(([^()\n]{4,400})\)")
@@ -33,7 +33,10 @@ NUMERIC = re.compile(r"\[(\d{1,4}(?:\s{0,2}[\-–,]\s{0,2}\d{1,4}){0,20})\]")
 SUPERSCRIPT = re.compile(r"(?<=[^\W\d_])([¹²³⁴⁵⁶⁷⁸⁹⁰]{1,4}(?:[,⁻–][¹²³⁴⁵⁶⁷⁸⁹⁰]{1,4}){0,6})")
 LATEX_CITE = re.compile(r"\\(?:cite|citep|citet|parencite|textcite|autocite)\*?"
                         r"(?:\[[^\]\n]{0,100}\]){0,2}\{([^}\n]{1,500})\}")
-QUOTED_TITLE = re.compile(r"[\"“]([A-Z0-9][^\"“”\n]{10,300}?)[\"”]")
+# A quote right before a letter opens a phrase inside the title, not its end: "Research
+# Community Perspectives on "Intelligence" and Large Language Models".
+QUOTED_TITLE = re.compile(r"[\"“]([A-Z0-9](?:[^\"“”\n]|(?<=\s)[\"“][^\"“”\n]{1,80}[\"”](?=[\s,.:;!?]))"
+                          r"{10,300}?)[\"”](?![^\W_])")
 # "[Title](https://...)": a linked title, its address the citation's link.
 LINKED_TITLE = re.compile(r"(?<!!)\[((?=[A-Z0-9])[^\[\]\n]{10,300})\]\((https?://[^()\s]{1,500})\)")
 # (An emphasised title may hold the other sign: "*DUT_IR at SemEval-2025 ...*".)
@@ -50,6 +53,13 @@ QUOTE_CUE = re.compile(r"\b(?:introduced|proposed|presented|described|in)\b[^.\n
                        re.IGNORECASE)
 TITLE_DATE = re.compile(rf"[,.]?\s{{0,2}}\((?:(?P<venue>[A-Z][A-Za-z]*[A-Z][A-Za-z]*),?\s"
                         rf"|(?P<authors>{_AUTHORS}),?\s)?(?P<year>{_YEAR})\)")
+# "Vaswani et al. introduced the Transformer in “X”": names before a verb of authorship,
+# and "in" just before the title, are the work's authors. Only a list ("A and B", "A et
+# al.") is taken: one capitalised word there may be anything ("Later work presented in").
+AUTHORS_BEFORE = re.compile(
+    rf"(?<![\w'’-])(?P<names>{_NAME}(?:\set\.?\sal\.?|(?:,\s{_NAME}){{0,3}},?\s(?:&|and)\s{_NAME}))"
+    r"\s(?:first\s)?(?:introduced|proposed|presented|described|developed)\b"
+    r"[^.\n,;:\"“”]{0,50}?\bin\s(?:their\s(?:\w+\s)?(?:paper|work|article)\s)?$")
 # "“X” by Ashish Vaswani et al.", "*X* — Yin and Zhou": the names after "by" (or a dash)
 # are the work's authors. A given name is a word or an initial ("J.Scott" too).
 # (A nickname may stand before the family name: "Chun-Fu (Richard) Chen".)
@@ -119,7 +129,14 @@ def _title_in_prose(text: str, match: re.Match[str], pattern: re.Pattern[str]) -
     if dated is not None and italic and not (dated["authors"] or dated["venue"]):
         dated = None  # "*Nature* (2015)": an italic venue and its year; "*X* (ICLR 2018)": a title
     cued = TITLE_CUE.search(before) or (not italic and QUOTE_CUE.search(before))
-    if dated is None and not cued:
+    named_venue = None
+    if dated is None and not italic:
+        # "“X” (Conference on Robot Learning 2022)": a venue named in words, and its year.
+        named_venue = VENUE_BEFORE_BY.match(text, match.end())
+        if named_venue is None or not named_venue["year"] \
+                or not _names_venue(named_venue["venue"].strip(" ,")):
+            named_venue = None
+    if dated is None and named_venue is None and not cued:
         return None
     fields = _linked(match, pattern, CitedFields(title=title))
     end = match.end()
@@ -131,6 +148,16 @@ def _title_in_prose(text: str, match: re.Match[str], pattern: re.Pattern[str]) -
             named = _author_fields(dated["authors"], None)
             fields.authors, fields.et_al = named.authors, named.et_al
         end = dated.end()
+    elif named_venue is not None:
+        fields.year = int(named_venue["year"][:4])
+        fields.venue = named_venue["venue"].strip(" ,")
+        end = named_venue.end()
+    if not fields.authors and not italic:
+        authors = AUTHORS_BEFORE.search(text, max(0, match.start() - 150), match.start())
+        if authors is not None and authors["names"].split()[0] not in NOT_A_NAME \
+                and not ORGANISATION.search(authors["names"]):
+            named = _author_fields(authors["names"], None)
+            fields.authors, fields.et_al = named.authors, named.et_al
     return Citation(text[match.start():end], (match.start(), end), "title", fields)
 
 

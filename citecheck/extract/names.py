@@ -37,6 +37,11 @@ PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "
 CAPITALISED_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da",
                                    "du", "la", "le", "ter", "ten", "dos", "das"})
 AND_WORDS = frozenset({"and", "&", "und", "y", "e", "et", "och", "og", "en", "i"})
+# A word in camel case is a system's name opening a title ("Lee K. GenLabel: Mixup ..."),
+# unless a family name's prefix makes it so ("McDonald", "LeCun", "DeVries").
+_TITLE_CAMEL = re.compile(r"(?!(?:Mc|Mac|De|Le|La|Di|Da|Du|Van|Von|St|Fitz)[A-Z])[A-Z][a-z]+[A-Z][\w-]*")
+# A particle written onto the family name it belongs to: "deBettencourt", "diCarlo".
+_GLUED_PARTICLE = re.compile(r"(?:de|van|von|di|da|du|le|la|del|della|dos|das|ten|ter)[A-Z][a-z]")
 # Conjunctions that also join the two halves of Spanish and Portuguese family names
 # ("Ortega y Gasset", "Silva e Santos").
 FAMILY_JOINERS = frozenset({"y", "e", "i"})
@@ -51,6 +56,12 @@ NOT_NAMES = frozenset({
     "https", "arxiv", "preprint", "doi", "isbn", "chapter", "part", "not", "this", "that",
     "it", "its", "our", "can", "do", "does", "i", "ii", "iii", "iv", "v", "see", "also",
     "according", "here", "there", "note", "step", "table", "figure", "section", "version",
+}) | frozenset({
+    # Venues in capitals read like a family name in capitals ("DULONG"): "Fang-Yi Yu. AAAI,
+    # 2022." is a name and a venue, not the name "Fang-Yi Yu. AAAI".
+    "aaai", "icml", "iclr", "cvpr", "iccv", "eccv", "emnlp", "naacl", "eacl", "neurips",
+    "nips", "ijcai", "aistats", "icra", "iros", "coling", "sigir", "sigkdd", "interspeech",
+    "icassp", "wacv", "bmvc", "corl", "tacl", "jmlr", "tpami", "lrec", "miccai",
 })
 # "Rumelhart, Hinton & Williams (1986)", "Bahdanau, Cho, Bengio": family names only.
 _FAMILY = r"(?:[A-Z](?:['’][A-Z])?[^\W\d_]{1,30}(?:-[A-Z][^\W\d_]{1,30})?)"  # "O'Bray" too
@@ -119,6 +130,8 @@ def _make_token(core: str, punct: str) -> _Token:
 def _is_word(core: str) -> bool:
     if core[:2] in ("d'", "d’", "l'", "l’") and core[2:3].isupper():
         return len(core) >= 4  # "d'Amore", "l'Huillier"
+    if _GLUED_PARTICLE.match(core):
+        return core.isalpha()  # "deBettencourt", "vanDerBeek"
     return (len(core) >= 2 and core[0].isupper() and core.lower() not in NOT_NAMES
             and (core.isalpha() or all(ch.isalpha() or ch in "'’-´`¨" for ch in core))
             and not (core.isupper() and len(core) <= 3))
@@ -283,6 +296,12 @@ def _given_first(tokens: list[_Token], i: int, in_list: bool = False,
         # "V. K. B. G,": after dotted initials, a family name that is one bare capital.
         bare_family = (len(token.core) == 1 and token.core.isupper() and token.punct[:1] == ","
                        and len(parts) >= 2 and all(p.is_initials for p in parts))
+        if parts and parts[0].is_word and _TWO_LETTER.fullmatch(parts[-1].core) \
+                and token.core.isupper() and len(token.core) > 3:
+            # "Fang-Yi Yu. ACML, 2022": a name in capitals after "Yu." is a venue's, and
+            # "Yu." the family name, not an abbreviated given name.
+            parts[-1] = _make_token(parts[-1].core.rstrip("."), "." + parts[-1].punct)
+            break
         if not (token.is_word or token.is_initials or (parts and token.is_particle)
                 or (in_list and token.is_short_name) or short_last or bare_family
                 or (token.is_bare_initials and not token.punct
@@ -326,7 +345,8 @@ def _given_first(tokens: list[_Token], i: int, in_list: bool = False,
     # every word of it reads as a name. After one name it is mostly a title with its
     # subtitle, as notes styles write them ("Benedict Anderson, Imagined Communities: ...").
     after_comma = short_family and names_before >= 2 and tokens[i - 1].separates and all(
-        p.is_word or p.is_initials or p.is_particle for p in parts)
+        p.is_word or p.is_initials or p.is_particle for p in parts) and not (
+        _TITLE_CAMEL.fullmatch(last.core))
     if (":" in last.punct and not (initial_first or after_and or after_comma)) \
             or not (last.punct or _ends_name(tokens, j)):
         return None
@@ -637,10 +657,27 @@ def parse_names(text: str) -> tuple[list[str], bool]:
 
 
 # Words of a lab or a company, not of a person: "*X* — Google Brain (2017)" names no author.
+def names_only(title: str) -> bool:
+    """A "title" that is a list of names, or one name with initials ("A. Gupta"): authors
+    read as a title, as from the middle of an author list ("Kyunghyun Cho, and Krzysztof
+    Geras") or after a title read as a name."""
+    found = scan_authors(title + ".")
+    if (len(found.names) >= 2 or (len(found.names) == 1 and bool(_LEADING_INITIAL.match(title)))
+            ) and found.end >= len(title):
+        return True
+    # A name of one word among them: "Calderbank, and Guillermo Sapiro".
+    pieces = [piece for piece in _NAME_SEPARATOR.split(title.rstrip(". ")) if piece]
+    whole = [piece for piece in pieces if " " in piece]
+    return len(pieces) >= 2 and bool(whole) and all(
+        _is_word(piece) for piece in pieces if " " not in piece) and all(
+        scan_authors(piece + ".").names == [piece] for piece in whole)
+
+
 ORGANISATION = re.compile(
     r"\b(?:Google|DeepMind|OpenAI|Meta|Facebook|Microsoft|Anthropic|NVIDIA|Nvidia|IBM|Amazon|"
     r"Apple|Baidu|Alibaba|Tencent|Huawei|Research|Brain|AI|Labs?|Laboratory|University|"
     r"Institute|Team|Group|Center|Centre|College|Inc|Corporation|Foundation|Consortium)\b")
+_LEADING_INITIAL = re.compile(r"[A-Z]\.\s?(?:[A-Z]\.\s?)*[A-Z][^\W\d_]")
 TRAILING_ET_AL = re.compile(r",?\s{0,3}(?:et\.?\s?al\.?|and\sothers)\s{0,3}$", re.IGNORECASE)
 # Between the names of a field: ", ", " and ", " & " (";" where a name holds a comma).
 NAME_SEPARATORS = (r",\s{0,3}(?:and\s|&\s)?|\s(?:and|&)\s", r";\s{0,3}(?:and\s|&\s)?|\s(?:and|&)\s")

@@ -13,7 +13,7 @@ from citecheck.extract.fields import (
     quoted_at,
     sentence_end,
 )
-from citecheck.extract.names import scan_authors
+from citecheck.extract.names import names_only, scan_authors
 from citecheck.extract.types import Citation, CitedFields
 
 __all__ = ["find_references", "parse_reference"]
@@ -170,7 +170,8 @@ def _title_end(segment: str, pos: int) -> int:
     if segment[pos:end].rstrip("\"”’)").endswith(("?", "!")):
         nxt = _skip(segment, end)
         sentence = segment[nxt:sentence_end(segment, nxt)]
-        if sentence[:1].isupper() and not PROSE_START.match(sentence):
+        # (Sentence case may write the subtitle in lower case: "... attacks!” gender biases".)
+        if sentence[:1].isalpha() and not PROSE_START.match(sentence):
             return nxt + len(sentence)
     return end
 
@@ -348,11 +349,20 @@ def _bracket_after_names(title: str) -> bool:
     return title.startswith("(") and ")" not in title
 
 
-def _names_only(title: str) -> bool:
-    """A "title" that is a list of names: a reference's authors, read from the middle of its
-    author list ("Kyunghyun Cho, and Krzysztof Geras"), so no reference starts there."""
-    found = scan_authors(title + ".")
-    return len(found.names) >= 2 and found.end >= len(title)
+def _lone_phrase(names: list[str]) -> bool:
+    """One "name" of three capitalised words or more, with no initial: the words of a title
+    after its label ("MixKMeans: Clustering Question-Answer Archives. *Proceedings ...*"),
+    where an embedded reference does not start."""
+    words = names[0].split() if len(names) == 1 else []
+    return len(words) >= 3 and all(len(word) > 1 and "." not in word for word in words)
+
+
+def _inside_quotes(text: str, start: int, pos: int) -> bool:
+    """``pos`` lies inside a quoted phrase (a title's subtitle after its colon: "in “X: Fast
+    Rate Bounds, ...”"), where no reference starts. Looks a bounded way either side."""
+    before = text[max(start, pos - 300):pos]
+    opened = before.count('"') % 2 == 1 or before.rfind("“") > before.rfind("”")
+    return opened and bool(re.search(r"[\"”]", text[pos:pos + 300]))
 
 
 def _embedded(text: str, start: int, end: int) -> list[Citation]:
@@ -363,14 +373,14 @@ def _embedded(text: str, start: int, end: int) -> list[Citation]:
         if tried >= MAX_EMBEDDED_CANDIDATES:
             break
         candidate = match.end()
-        if candidate < position:
+        if candidate < position or _inside_quotes(text, start, candidate):
             continue
         window_end = min(end, candidate + MAX_ENTRY_CHARS)
         # An embedded reference needs a year; without one in reach the parse is skipped.
         if YEAR.search(text, candidate, window_end) is None:
             continue
         authors = scan_authors(text[candidate:min(window_end, candidate + 400)])
-        if not authors.names:
+        if not authors.names or _lone_phrase(authors.names):
             continue
         ref_end = _structural_end(text, candidate, window_end)
         span_text = text[candidate:ref_end]
@@ -380,7 +390,7 @@ def _embedded(text: str, start: int, end: int) -> list[Citation]:
         title = fields.title or ""
         if (not (looks_like_reference(fields, span_text) and fields.year
                  and len(title.split()) >= 3)
-                or _names_only(title) or _bracket_after_names(title)):
+                or names_only(title) or _bracket_after_names(title)):
             continue
         fields = parse_reference(span_text)
         found.append(Citation(span_text, (candidate, ref_end), "reference", fields))
