@@ -317,13 +317,19 @@ def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
             citation, UNVERIFIABLE, 0.5, record=named, suggestions=suggestions,
             reason=f"its text carries the title of {named.title!r} ({named.venue}, "
                    f"{named.year}), but its authors, title and venue could not be told apart")
-    if not mismatches and citation.kind != "bibtex" and names_only(fields.title or ""):
+    misread_as = None if mismatches or citation.kind == "bibtex" else (
+        "a list of names" if names_only(fields.title or "") else
+        "a venue's name" if _VENUE_TITLE.match(fields.title or "")
+        and venues.resolve(fields.title) is not None else None)
+    if misread_as is not None:
         # "Subspace Differential Privacy. Jie Gao, Ruobin Gong, ..." read with the title as
-        # a name left the names as the title: a misreading, not a sign of invention.
+        # a name left the names as the title; a reference read from its names on took the
+        # venue ("Proceedings of the 10th International Workshop ...") for its title: a
+        # misreading, not a sign of invention.
         return CitationResult(
             citation, UNVERIFIABLE, 0.5, suggestions=suggestions,
-            reason="the title read from it is a list of names: its authors and title could "
-                   "not be told apart")
+            reason=f"the title read from it is {misread_as}: its authors, title and venue "
+                   "could not be told apart")
     confidence = min(0.99, 0.5 + (NEAR_TITLE - min(best_title, NEAR_TITLE)) / NEAR_TITLE)
     reason = "no record in the index is close enough: probable hallucination"
     if listed:
@@ -433,6 +439,9 @@ def _without_misreadings(text: str, comparison: Comparison) -> Comparison:
 
 
 _ET_AL = re.compile(r"\bet\.?\s?al\b")
+# How a venue's name starts, where a title would not ("Proceedings of the 10th ...").
+_VENUE_TITLE = re.compile(r"(?:In\s)?(?:Proceedings|Proc\.|Journal|Transactions|Advances\sin|"
+                          r"Findings\sof|International\s(?:Conference|Workshop|Symposium|Journal))\b")
 # What stands right before and right after a title in a reference: the end of the names
 # or year, a quote, emphasis, brackets; never a word ("Why Don't 'Have a Clue'?",
 # "Acceleration via Fractal Learning Rate Schedules for Large Language Models") nor, after

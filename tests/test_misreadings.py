@@ -218,6 +218,63 @@ def test_a_title_read_as_names_is_unverifiable_not_a_hallucination(verifier) -> 
     assert "list of names" in (result.reason or "")
 
 
+FARINA_TITLE = ("Translating Inference-Time Control to Radiology Vision-Language Models: Activation "
+                "Steering for Pneumonia Classification on Chest X-rays")
+
+
+@pytest.mark.parametrize("names", [
+    "Eduardo Moreno Judice de Mattos Farina, Mateus A. Esmeraldo, Felipe Akio Matsuoka, Paulo "
+    "Eduardo de Aguiar Kuriki, and Felipe Campos Kitamura. 2026.",
+    "[1] E. M. J. d. M. Farina, M. A. Esmeraldo, F. A. Matsuoka, P. E. d. A. Kuriki, and F. C. "
+    "Kitamura. 2026.",
+    "1. Farina EMJdM, Esmeraldo MA, Matsuoka FA, Kuriki PEdA, Kitamura FC. 2026.",
+])
+def test_long_names_with_particles_are_read_whole(verifier, names: str) -> None:  # type: ignore[no-untyped-def]
+    result = only_result(verifier, f"{names} {FARINA_TITLE}. *arXiv (cs.CV)*.")
+    assert len(result.citation.fields.authors) == 5
+    assert result.citation.fields.authors[0].endswith("Farina")
+    assert result.verdict == "verified"
+
+
+@pytest.mark.parametrize("entry", [
+    "1. **Generalizing Tree Probability Estimation via Bayesian Networks** (2018). Cheng Zhang, "
+    "Frederick A Matsen IV. *NeurIPS 2018*.",
+    "Generalizing Tree Probability Estimation via Bayesian Networks. Cheng Zhang and Frederick A "
+    "Matsen IV. NeurIPS 2018, 2018.",
+])
+def test_a_generation_suffix_ends_a_name(verifier, entry: str) -> None:  # type: ignore[no-untyped-def]
+    result = only_result(verifier, entry)
+    assert result.citation.fields.authors == ["Cheng Zhang", "Frederick A Matsen IV"]
+    assert result.verdict == "verified"
+
+
+@pytest.mark.parametrize("entry", [
+    "S. Ji, T. Zhang, L. Ansari, J. Fu, P. Tiwari, and E. Cambria. MentalBERT: Publicly Available "
+    "Pretrained Language Models for Mental Healthcare. In LREC, 2022.",
+    "F. Lin and D. Yu. LaySummX at BioLaySumm: Retrieval-Augmented Fine-Tuning for Biomedical Lay "
+    "Summarization Using Abstracts and Retrieved Full-Text Context. In Proceedings of the 24th "
+    "Workshop on Biomedical Language Processing (Shared Tasks), 2025.",
+])
+def test_access_words_inside_a_title_stay_in_it(entry: str) -> None:
+    title = parse_reference(entry).title or ""
+    assert "Available" in title or "Retrieved" in title
+    assert parse_reference("Smith, J. (2020). A title of things. Retrieved March 3, 2020, from "
+                           "https://example.org/x").title == "A title of things"
+
+
+def test_a_venue_read_as_the_title_is_unverifiable_not_a_hallucination(verifier) -> None:  # type: ignore[no-untyped-def]
+    # As the parser once read a title-first entry from its names on: the venue, which the
+    # index lists completely for that year, taken for the title.
+    text = ("Wan Wei, Xiao Zhang, and Tengjiao Wang. Proceedings of the AAAI Conference on "
+            "Artificial Intelligence (AAAI), 2022.")
+    misread = parse_reference(text)
+    misread.title, misread.venue, misread.readings = (
+        "Proceedings of the AAAI Conference on Artificial Intelligence", "AAAI", [])
+    [result] = verifier.verify_citations([Citation(text, (0, len(text)), "reference", misread)])
+    assert result.verdict == "unverifiable"
+    assert "a venue's name" in (result.reason or "")
+
+
 # --- What the report shows -----------------------------------------------------------------
 
 def test_long_author_lists_show_where_they_differ(verifier) -> None:  # type: ignore[no-untyped-def]

@@ -104,7 +104,10 @@ _LINK = re.compile(r"\[([^\]\n]{1,400})\]\((?:[^()\s]{1,500})\)")
 _TAG = re.compile(r"<[^<>]{0,200}>")
 _RETRIEVED_FROM = re.compile(
     r"\bRetrieved(?: [^.:;]{0,40}?)? from [^.:;]{1,80}?(?: website)?:(?=\s|$)")
-_ACCESS_WORDS = re.compile(r"\b(?:doi|DOI|URL|url|Available(?: at| from| online)?|Retrieved(?: from)?|"
+# ("Available" and "Retrieved" alone are a title's words too: "MentalBERT: Publicly
+# Available Pretrained ...", "... Using Abstracts and Retrieved Full-Text Context".)
+_ACCESS_WORDS = re.compile(r"\b(?:doi|DOI|URL|url|Available(?: at| from| online|\s*:)|"
+                           r"Retrieved(?: from|\s*:|(?=\s(?:on\s)?(?:\d|[A-Z][a-z]{2,8}\.?\s\d)))|"
                            r"[Aa]ccessed(?: on)?|arXiv|PMID|PMCID)\s*:?(?=\s|$|[.,;])")
 _ACCESS_NOTE = re.compile(r"\[(?:[Oo]nline|[Ii]nternet|[Cc]ited[^\]]{0,40}|PDF)\]")
 _SENTENCE_STOP = re.compile(r"[.?!][\"”’)]?(?=\s|$)")

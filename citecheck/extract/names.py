@@ -29,7 +29,10 @@ ABBREVIATED_PARTICLES = frozenset({"v.", "d.", "v.d.", "vd.", "v.d"})
 # Vancouver initials without dots: "J", "MW", "CK".
 # Upper-case initials, accented ones too ("Cseh Á", "Ceylan İİ").
 _UPPER = "A-ZÀ-ÖØ-ÞŁŠŽČŘŚŻĆŃİĞŞ"
-_INITIALS_BARE = re.compile(f"[{_UPPER}]{{1,3}}")
+# (With a particle's initial in lower case: "Farina EMJdM" for Eduardo Moreno Judice de Mattos.)
+_INITIALS_FORM = f"[{_UPPER}]{{1,3}}(?:[dlv][{_UPPER}]{{1,2}})?"
+_INITIALS_BARE = re.compile(_INITIALS_FORM)
+_PARTICLE_INITIALS = re.compile(f"[{_UPPER}]{{1,3}}[dlv][{_UPPER}]{{1,2}}")
 _TRAILING = ",;:"
 PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la",
                        "le", "ter", "ten", "dos", "das", "bin", "al", "el", "mac", "st", "zu",
@@ -78,6 +81,7 @@ ROLE = re.compile(
 )
 # "Jun" and "Sen" are also common given names ("Jun Huang"), so only Jr/Sr count.
 NAME_SUFFIXES = frozenset({"Jr", "Sr"})
+GENERATION_SUFFIXES = frozenset({"II", "III", "IV"})  # "Frederick A Matsen IV"
 MAX_GIVEN_TOKENS = 3
 SHORT_WINDOW = 160
 LONG_WINDOW = 4000
@@ -133,6 +137,7 @@ def _is_word(core: str) -> bool:
     if _GLUED_PARTICLE.match(core):
         return core.isalpha()  # "deBettencourt", "vanDerBeek"
     return (len(core) >= 2 and core[0].isupper() and core.lower() not in NOT_NAMES
+            and not _PARTICLE_INITIALS.fullmatch(core)
             and (core.isalpha() or all(ch.isalpha() or ch in "'’-´`¨" for ch in core))
             and not (core.isupper() and len(core) <= 3))
 
@@ -333,7 +338,9 @@ def _given_first(tokens: list[_Token], i: int, in_list: bool = False,
     if len(parts) < 2 or not last_is_name or (parts[0].is_particle
                                                     and parts[0].core.islower()):
         return None
-    if len(parts) > MAX_GIVEN_TOKENS + 1 + sum(p.is_particle for p in parts):
+    particles = sum(p.is_particle for p in parts)
+    # Names with particles run longer: "Eduardo Moreno Judice de Mattos Farina".
+    if len(parts) > MAX_GIVEN_TOKENS + 1 + particles + (1 if particles else 0):
         return None
     last = parts[-1]
     initial_first = parts[0].is_initials or parts[0].is_bare_initials
@@ -392,7 +399,8 @@ def _ends_name(tokens: list[_Token], j: int) -> bool:
             and not tokens[j - 1].punct and tokens[j + 1].is_word \
             and (tokens[j + 1].punct or _ends_name(tokens, j + 2)):
         return False  # a Spanish double family name: "Blaise Agüera y Arcas"
-    return tokens[j].breaks
+    # A suffix follows the name it ends ("Frederick A Matsen IV.", "John Smith Jr.").
+    return tokens[j].breaks or core in NAME_SUFFIXES or core in GENERATION_SUFFIXES
 
 
 def _is_et_al(tokens: list[_Token], i: int) -> int:
@@ -498,7 +506,7 @@ NAME_PIECES = re.compile(
 # do not, since in a piece reading every word before the title was written as a name.
 PIECE_STOPS = NOT_NAMES - {"you", "an", "do", "does", "can", "all", "be", "we", "i", "ii", "iii",
                            "iv", "v", "here", "there", "le", "la"}
-_TRAILING_INITIALS = re.compile(f"^(.+?)\\s([{_UPPER}]{{1,3}})$")
+_TRAILING_INITIALS = re.compile(f"^(.+?)\\s({_INITIALS_FORM})$")
 
 
 def _pieces(text: str) -> AuthorList | None:
@@ -606,8 +614,9 @@ def _scan_from(tokens: list[_Token], ends: list[int], given_first: bool) -> Auth
         if parsed is None:
             return found
         name, i = parsed
-        while i < len(tokens) and tokens[i].core in NAME_SUFFIXES:
-            name += f" {tokens[i].core}."
+        while i < len(tokens) and (tokens[i].core in NAME_SUFFIXES
+                                   or tokens[i].core in GENERATION_SUFFIXES):
+            name += f" {tokens[i].core}" + ("." if tokens[i].core in NAME_SUFFIXES else "")
             i += 1
         if initials_style is None:
             # "D. G. Bradlee" sets the style; "H. Brendan McMahan" spells a given name out.

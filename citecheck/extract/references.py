@@ -349,6 +349,15 @@ def _bracket_after_names(title: str) -> bool:
     return title.startswith("(") and ")" not in title
 
 
+# The period of an initial ends no sentence: "Mateus A. Esmeraldo, ..." goes on as names.
+_AFTER_INITIAL = re.compile(r"(?:^|(?<=[\s.\-]))[A-Z]\.\s{1,3}$")
+
+
+# A reference read from its names on ("... Stance Detection. Wan Wei, ..., and Tengjiao Wang.
+# Proceedings of the 10th ...") takes the venue for its title: no reference starts there.
+_VENUE_AS_TITLE = re.compile(r"(?:In\s)?(?:Proceedings|Proc\.)\s")
+
+
 def _lone_phrase(names: list[str]) -> bool:
     """One "name" of three capitalised words or more, with no initial: the words of a title
     after its label ("MixKMeans: Clustering Question-Answer Archives. *Proceedings ...*"),
@@ -373,7 +382,8 @@ def _embedded(text: str, start: int, end: int) -> list[Citation]:
         if tried >= MAX_EMBEDDED_CANDIDATES:
             break
         candidate = match.end()
-        if candidate < position or _inside_quotes(text, start, candidate):
+        if candidate < position or _inside_quotes(text, start, candidate) \
+                or _AFTER_INITIAL.search(text, max(start, candidate - 4), candidate):
             continue
         window_end = min(end, candidate + MAX_ENTRY_CHARS)
         # An embedded reference needs a year; without one in reach the parse is skipped.
@@ -390,7 +400,8 @@ def _embedded(text: str, start: int, end: int) -> list[Citation]:
         title = fields.title or ""
         if (not (looks_like_reference(fields, span_text) and fields.year
                  and len(title.split()) >= 3)
-                or names_only(title) or _bracket_after_names(title)):
+                or names_only(title) or _bracket_after_names(title)
+                or _VENUE_AS_TITLE.match(title)):
             continue
         fields = parse_reference(span_text)
         found.append(Citation(span_text, (candidate, ref_end), "reference", fields))
