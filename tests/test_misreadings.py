@@ -275,6 +275,56 @@ def test_a_venue_read_as_the_title_is_unverifiable_not_a_hallucination(verifier)
     assert "a venue's name" in (result.reason or "")
 
 
+@pytest.mark.parametrize(("entry", "author"), [
+    ("A Principled Approach for Coarse-to-Fine MAP Inference. Christopher Zach. CVPR 2014, 2014.",
+     "Christopher Zach"),
+    # A title in two sentences, and one author before the venue.
+    ("Cliticization of Serbian Personal Pronouns and Auxiliary Verbs. A Dependency-Based "
+     "Account. Jasmina Milicevic. Proceedings of the Fifth International Conference on "
+     "Dependency Linguistics (Depling, SyntaxFest 2019), 2019.", "Jasmina Milicevic"),
+])
+def test_one_author_between_a_title_and_its_venue(verifier, entry: str, author: str) -> None:  # type: ignore[no-untyped-def]
+    result = only_result(verifier, entry)
+    assert result.citation.fields.authors == [author]
+    assert result.verdict == "verified"
+    invented = only_result(verifier, entry.replace(author, "John Smithson"))
+    assert invented.verdict == "mismatch"
+    assert [m.field for m in invented.mismatches] == ["authors"]
+
+
+def test_one_name_alone_is_no_author_without_a_venue_after_it() -> None:
+    # "Pattern Recognition" may be a journal: one capitalised phrase is not taken for a name.
+    assert parse_reference("A study of things. Pattern Recognition. 2021.").authors == []
+
+
+@pytest.mark.parametrize(("entry", "second"), [
+    ("Massimo Moneglia, Susan Brown, Francesca Frontini, Gloria Gagliardi, Fahad Khan, Monica "
+    "Monachini, and Alessandro Panunzi. 2014. The IMAGACT Visual Ontology. An Extendable "
+    "Multilingual Infrastructure for the representation of lexical encoding of Action. In "
+    "*Proceedings of the Ninth International Conference on Language Resources and Evaluation "
+    "(LREC'14)*.", "An Extendable Multilingual Infrastructure"),
+    ("Hiromi Nakaiwa (1997). Automatic extraction of rules for anaphora resolution of Japanese. "
+     "zero pronouns from aligned sentence pairs. Operational Factors in Practical, Robust "
+     "Anaphora Resolution for Unrestricted Texts.", "zero pronouns from aligned sentence pairs"),
+    ("Li, Y., Tian, J., Chen, W., Fan, C., He, H., Jin, Y., 2022. To What Extent Do Natural "
+     "Language Understanding Datasets Correlate to Logical Reasoning? A Method for Diagnosing "
+     "Logical Reasoning., in: Proceedings of the 29th International Conference on "
+     "Computational Linguistics.", "A Method for Diagnosing Logical Reasoning"),
+])
+def test_a_titles_second_sentence_stays_in_the_reference(verifier, entry: str, second: str) -> None:  # type: ignore[no-untyped-def]
+    result = only_result(verifier, entry)
+    assert second in result.citation.text
+    assert result.verdict == "verified"
+
+
+def test_a_word_after_a_lower_case_particle_is_a_family_name(verifier) -> None:  # type: ignore[no-untyped-def]
+    result = only_result(verifier, "Caetano, Francisco, Christiaan Viviers, Peter H. H. de With, "
+                                   "and Fons van der Sommen. “MedShift: Implicit Conditional "
+                                   "Transport for X-Ray Domain Adaptation.” arXiv (cs.CV), 2025.")
+    assert "Peter H. H. de With" in result.citation.fields.authors
+    assert result.verdict == "verified"
+
+
 # --- What the report shows -----------------------------------------------------------------
 
 def test_long_author_lists_show_where_they_differ(verifier) -> None:  # type: ignore[no-untyped-def]

@@ -348,6 +348,14 @@ _ROLE_END = re.compile(r"\b(?:trans|transl|tr|ed|eds|comp|edited by|translated b
                        re.IGNORECASE)
 
 
+# A venue opening the sentence after a lone name ("Title. Christopher Zach. CVPR 2014, 2014.",
+# "... Patrick Hanks. Proceedings of the Joint Symposium ..."): the name is the author's.
+_VENUE_AFTER_NAME = re.compile(
+    r"\.?\s(?:In[\s:]|\*?(?:Proceedings|Proc\.|Journal|Transactions|Advances|Findings|arXiv)\b"
+    r"|\*?[A-Z][A-Za-z]*[A-Z][A-Za-z-]*\*?,?\s(?:19|20)\d\d\b"
+    r"|\((?:cs|stat|math|eess|econ|q-bio|physics)\.[A-Z]{2}\))")  # "arXiv (cs.CL)", "arXiv" read
+
+
 def _names_sentence(rest: str, one_after_date: bool = False
                     ) -> tuple[AuthorList, int, int | None] | None:
     """The names that make up the sentence opening ``rest`` (after a date, if any), where
@@ -355,7 +363,8 @@ def _names_sentence(rest: str, one_after_date: bool = False
 
     Only a list is taken: one capitalised phrase may be anything ("Oxford English
     Dictionary.", "Nicomachean Ethics."); one name only with ``one_after_date``, after a
-    date ("**Title** (2021). Lucia Pagani. *NAACL*."). Title-first styles write names given
+    date ("**Title** (2021). Lucia Pagani. *NAACL*."), or before a venue ("Christopher Zach.
+    CVPR 2014, 2014."). Title-first styles write names given
     name first, as they stand in the text: a reading that turns words round ("Efficient,
     Transparent" as "Transparent Efficient") is a title's words. The list must end the
     sentence: one that stops at a comma or a parenthesis is a publisher, a place or a venue
@@ -364,10 +373,11 @@ def _names_sentence(rest: str, one_after_date: bool = False
     date = _DATE_THEN.match(rest)
     start = date.end() if date else 0
     found = scan_authors(rest[start:start + MAX_NAMES_CHARS])
-    one_allowed = one_after_date and date is not None and date.group(1) is not None
+    end = start + found.end
+    one_allowed = (one_after_date and date is not None and date.group(1) is not None) or (
+        len(found.names) == 1 and _VENUE_AFTER_NAME.match(rest, end) is not None)
     if len(found.names) < 2 and not (found.names and (found.et_al or one_allowed)):
         return None
-    end = start + found.end
     listed = rest[start:end]
     # (Initials may be spaced otherwise than the scanner writes them: "T.G." / "T. G.".)
     squeezed = _UNSPACED.sub("", listed)
@@ -560,6 +570,7 @@ def _parse_body(body: str, identifiers: CitedFields, authors: AuthorList | None,
     # Names read after the title ("Title. A and B. Venue") fix the title's end: the CRF,
     # which never saw title-first styles, would redraw it over the names.
     names_after = _finish(body, fields, title, title_end, marked, quoted is not None)
+    title_text = fields.title or ""
     found = [fields]
     if not marked and not names_after and fields.title is not None:
         rule = _copy(fields, readings=[])
@@ -571,9 +582,16 @@ def _parse_body(body: str, identifiers: CitedFields, authors: AuthorList | None,
             if end != title_end:
                 other = _copy(identifiers, readings=[], authors=list(fields.authors),
                               et_al=fields.et_al, year=year_found)
-                _finish(body, other, body[pos:end], end, False, False, names_after=False)
-                found.append(other)
-    title_text = fields.title or ""
+                # Names after a later boundary only where none were read at all: "Title.
+                # Its Subtitle. Jasmina Milicevic. Proceedings of ...".
+                # (Not where the first sentence is a word or two: "Mst. Fahmida Sultana ...".)
+                later_names = _finish(body, other, body[pos:end], end, False, False,
+                                      names_after=pos == 0 and not fields.authors
+                                      and len(title_text.split()) >= 3)
+                if later_names:
+                    found.insert(0, other)  # names and all, likelier than any reading without
+                else:
+                    found.append(other)
     proper_title = len(title_text.split()) >= 2 and not title_text[:1].islower()
     return found, (proper_title, dated or marked)
 
@@ -701,6 +719,8 @@ def _with_subtitle(body: str, title_end: int) -> int:
     if start >= len(body) or not body[start].isupper():
         return title_end
     end = sentence_end(body, start)
+    tail = TITLE_TAIL.search(body, start, end)  # "... Reasoning, in: Proceedings of ..."
+    end = tail.start() if tail else end
     if end >= len(body.rstrip(". ")):
         return title_end
     sentence = body[start:end]

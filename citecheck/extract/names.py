@@ -307,7 +307,11 @@ def _given_first(tokens: list[_Token], i: int, in_list: bool = False,
             # "Yu." the family name, not an abbreviated given name.
             parts[-1] = _make_token(parts[-1].core.rstrip("."), "." + parts[-1].punct)
             break
-        if not (token.is_word or token.is_initials or (parts and token.is_particle)
+        # After a particle in lower case, a capitalised word is the family name, whatever
+        # else it is: "Peter H. H. de With", "van Der".
+        after_particle = bool(parts) and parts[-1].is_particle and parts[-1].core[:1].islower() \
+            and token.core[:1].isupper() and token.core.isalpha() and len(token.core) >= 2
+        if not (token.is_word or token.is_initials or (parts and token.is_particle) or after_particle
                 or (in_list and token.is_short_name) or short_last or bare_family
                 or (token.is_bare_initials and not token.punct
                     and (parts or len(token.core) == 1))):
@@ -322,7 +326,9 @@ def _given_first(tokens: list[_Token], i: int, in_list: bool = False,
         # In a given-first list "Chandan Singh, Bin Yu." ends with the family name "Yu", not
         # with an abbreviated given name ("Yu." for "Yuri").
         parts[-1] = _make_token(parts[-1].core.rstrip("."), "." + parts[-1].punct)
-    last_is_name = parts[-1].is_word or ((in_list or len(parts) >= 2) and parts[-1].is_short_name
+    last_is_name = parts[-1].is_word or (
+        len(parts) >= 2 and parts[-2].is_particle and parts[-2].core[:1].islower()
+        and parts[-1].core[:1].isupper()) or ((in_list or len(parts) >= 2) and parts[-1].is_short_name
                                          and (parts[0].is_word or parts[0].is_initials)
                                          ) if parts else False
     # "M. B. R., A. Tewari": initials alone, the last one the family name, when a comma

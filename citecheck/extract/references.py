@@ -46,6 +46,9 @@ EMBEDDED_START = re.compile(
 )
 LEADING_IDENTIFIER = re.compile(r"(?:https?://|doi:\s?|arXiv:\s?|10\.\d{4,9}/)\S{1,500}",
                                 re.IGNORECASE)
+# How the venue after a title starts: "In ...", "Proceedings ...", an emphasised name.
+_VENUE_STARTS = re.compile(r"(?:In[\s:]|[*_]{1,2}[A-Z]|<i>|(?:Proceedings|Proc\.|Journal|"
+                           r"Transactions|Advances|Findings|arXiv)\b)")
 _ENDS_DATED = re.compile(r"(?:19|20)\d\d[a-z]?$|\d$")
 _DIGIT = re.compile(r"\d")
 _LABELLED_SENTENCE = re.compile(r"[A-Z][\w .,]{1,40}:\s[A-Z]")
@@ -155,7 +158,12 @@ def _structural_end(text: str, start: int, end: int) -> int:
             break
         if has_year and not (IDENTIFIER_HINT.search(sentence) or _DIGIT.search(sentence)
                              or len(sentence.split()) <= 4 or VENUE_HINT.search(sentence)
-                             or _LABELLED_SENTENCE.match(sentence)):
+                             or _LABELLED_SENTENCE.match(sentence) or sentence[:1].islower()
+                             or _VENUE_STARTS.match(segment, _skip(segment, stop))):
+            # (A sentence the venue follows is the title's second part: "The IMAGACT Visual
+            # Ontology. An Extendable Multilingual Infrastructure ... In *Proceedings ...*";
+            # so is one in lower case: "... of Japanese. zero pronouns from ...". Prose
+            # starts with a capital.)
             break
         pos = stop
         has_year = has_year or bool(YEAR.search(sentence))
