@@ -433,8 +433,12 @@ def main() -> None:
     if closed_index is not None:
         # The benchmark's protocol: its VALID entries added, the index declared complete.
         verifier = Verifier.open(closed_index, closed_world=True)
+        # (Its rows, with --rows, go beside the open world's: ROWS with ".closed" before
+        # the suffix.)
+        closed_rows = args.rows.with_suffix(".closed" + args.rows.suffix) if args.rows else None
         figures["closed"] = report_world("closed (upper bound: dev's VALID entries indexed)",
-                                         verifier, entries, renderings, args.show, args.recall)
+                                         verifier, entries, renderings, args.show, args.recall,
+                                         closed_rows)
         verifier.close()
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")

@@ -348,6 +348,7 @@ _ROLE_END = re.compile(r"\b(?:trans|transl|tr|ed|eds|comp|edited by|translated b
                        re.IGNORECASE)
 
 
+_INVERTED_NAME = re.compile(r"[A-Z][\w'’-]+,\s[A-Z]")
 # A venue opening the sentence after a lone name ("Title. Christopher Zach. CVPR 2014, 2014.",
 # "... Patrick Hanks. Proceedings of the Joint Symposium ..."): the name is the author's.
 _VENUE_AFTER_NAME = re.compile(
@@ -356,7 +357,7 @@ _VENUE_AFTER_NAME = re.compile(
     r"|\((?:cs|stat|math|eess|econ|q-bio|physics)\.[A-Z]{2}\))")  # "arXiv (cs.CL)", "arXiv" read
 
 
-def _names_sentence(rest: str, one_after_date: bool = False
+def _names_sentence(rest: str, one_after_date: bool = False, one_before_venue: bool = True
                     ) -> tuple[AuthorList, int, int | None] | None:
     """The names that make up the sentence opening ``rest`` (after a date, if any), where
     they end, and the date's year; None when that sentence is anything but names.
@@ -375,7 +376,8 @@ def _names_sentence(rest: str, one_after_date: bool = False
     found = scan_authors(rest[start:start + MAX_NAMES_CHARS])
     end = start + found.end
     one_allowed = (one_after_date and date is not None and date.group(1) is not None) or (
-        len(found.names) == 1 and _VENUE_AFTER_NAME.match(rest, end) is not None)
+        one_before_venue and len(found.names) == 1
+        and _VENUE_AFTER_NAME.match(rest, end) is not None)
     if len(found.names) < 2 and not (found.names and (found.et_al or one_allowed)):
         return None
     listed = rest[start:end]
@@ -397,7 +399,10 @@ def _names_sentence_after(rest: str, fields: CitedFields, marked: bool) -> tuple
         return rest, False
     # Notes are dropped for reading the names only: the rest is left as written otherwise.
     cleaned = _NAME_NOTES.sub(lambda note: note.group(1) or "", rest)
-    listed = _names_sentence(cleaned, one_after_date=marked)
+    # (One name before a venue is no author after a name written family name first:
+    # "Balzac, Honoré de. César Birotteau. In La Comédie humaine".)
+    listed = _names_sentence(cleaned, one_after_date=marked,
+                             one_before_venue=_INVERTED_NAME.match(title) is None)
     if listed is None:
         return rest, False
     found, end, year = listed
@@ -424,7 +429,8 @@ def _title_then_names(body: str, first: AuthorList) -> bool:
     cut_short = bool(after_name) and DATE_SLOT.match(body, _skip(body, first.end)) is None
     if not (lone_phrase or cut_short):
         return False
-    return _names_sentence(body[first_end:]) is not None
+    return _names_sentence(body[first_end:],
+                           one_before_venue=_INVERTED_NAME.match(body) is None) is not None
 
 
 def _volume_pages(rest: str, fields: CitedFields) -> None:
@@ -570,7 +576,7 @@ def _parse_body(body: str, identifiers: CitedFields, authors: AuthorList | None,
     # Names read after the title ("Title. A and B. Venue") fix the title's end: the CRF,
     # which never saw title-first styles, would redraw it over the names.
     names_after = _finish(body, fields, title, title_end, marked, quoted is not None)
-    title_text = fields.title or ""
+    first_sentence = fields.title or ""
     found = [fields]
     if not marked and not names_after and fields.title is not None:
         rule = _copy(fields, readings=[])
@@ -584,14 +590,17 @@ def _parse_body(body: str, identifiers: CitedFields, authors: AuthorList | None,
                               et_al=fields.et_al, year=year_found)
                 # Names after a later boundary only where none were read at all: "Title.
                 # Its Subtitle. Jasmina Milicevic. Proceedings of ...".
-                # (Not where the first sentence is a word or two: "Mst. Fahmida Sultana ...".)
+                # (Not where the first sentence is a word or two, "Mst. Fahmida Sultana ...",
+                # or a name written family name first: "Balzac, Honoré de. César Birotteau.")
                 later_names = _finish(body, other, body[pos:end], end, False, False,
                                       names_after=pos == 0 and not fields.authors
-                                      and len(title_text.split()) >= 3)
+                                      and len(first_sentence.split()) >= 3
+                                      and not _INVERTED_NAME.match(first_sentence))
                 if later_names:
                     found.insert(0, other)  # names and all, likelier than any reading without
                 else:
                     found.append(other)
+    title_text = fields.title or ""
     proper_title = len(title_text.split()) >= 2 and not title_text[:1].islower()
     return found, (proper_title, dated or marked)
 

@@ -345,8 +345,10 @@ def _given_first(tokens: list[_Token], i: int, in_list: bool = False,
                                                     and parts[0].core.islower()):
         return None
     particles = sum(p.is_particle for p in parts)
-    # Names with particles run longer: "Eduardo Moreno Judice de Mattos Farina".
-    if len(parts) > MAX_GIVEN_TOKENS + 1 + particles + (1 if particles else 0):
+    # Names with particles run longer, in a list of names: "Eduardo Moreno Judice de Mattos
+    # Farina, Mateus A. Esmeraldo" (not "Die Aufzeichnungen des Malte Laurids Brigge.").
+    longer = 1 if particles and (in_list or parts[-1].punct[:1] == ",") else 0
+    if len(parts) > MAX_GIVEN_TOKENS + 1 + particles + longer:
         return None
     last = parts[-1]
     initial_first = parts[0].is_initials or parts[0].is_bare_initials
@@ -405,8 +407,9 @@ def _ends_name(tokens: list[_Token], j: int) -> bool:
             and not tokens[j - 1].punct and tokens[j + 1].is_word \
             and (tokens[j + 1].punct or _ends_name(tokens, j + 2)):
         return False  # a Spanish double family name: "Blaise Agüera y Arcas"
-    # A suffix follows the name it ends ("Frederick A Matsen IV.", "John Smith Jr.").
-    return tokens[j].breaks or core in NAME_SUFFIXES or core in GENERATION_SUFFIXES
+    # A generation follows the name it ends ("Frederick A Matsen IV."). ("Jr." may stand
+    # inside an inverted name: "Baes Jr., C. F.")
+    return tokens[j].breaks or core in GENERATION_SUFFIXES
 
 
 def _is_et_al(tokens: list[_Token], i: int) -> int:
