@@ -679,6 +679,8 @@ def names_only(title: str) -> bool:
     """A "title" that is a list of names, or one name with initials ("A. Gupta"): authors
     read as a title, as from the middle of an author list ("Kyunghyun Cho, and Krzysztof
     Geras") or after a title read as a name."""
+    if not (_LIST_JOINT.search(title) or _LEADING_INITIAL.match(title)):
+        return False  # (two names need a comma or an "and" between them: no scan needed)
     found = scan_authors(title + ".")
     if (len(found.names) >= 2 or (len(found.names) == 1 and bool(_LEADING_INITIAL.match(title)))
             ) and found.end >= len(title):
@@ -695,6 +697,7 @@ ORGANISATION = re.compile(
     r"\b(?:Google|DeepMind|OpenAI|Meta|Facebook|Microsoft|Anthropic|NVIDIA|Nvidia|IBM|Amazon|"
     r"Apple|Baidu|Alibaba|Tencent|Huawei|Research|Brain|AI|Labs?|Laboratory|University|"
     r"Institute|Team|Group|Center|Centre|College|Inc|Corporation|Foundation|Consortium)\b")
+_LIST_JOINT = re.compile(r",|\s(?:and|&)\s")
 _LEADING_INITIAL = re.compile(r"[A-Z]\.\s?(?:[A-Z]\.\s?)*[A-Z][^\W\d_]")
 TRAILING_ET_AL = re.compile(r",?\s{0,3}(?:et\.?\s?al\.?|and\sothers)\s{0,3}$", re.IGNORECASE)
 # Between the names of a field: ", ", " and ", " & " (";" where a name holds a comma).
