@@ -22,6 +22,7 @@ from citecheck.compare import (
 from citecheck.extract.guided import all_readings
 from citecheck.extract.names import AND_WORDS, ORGANISATION, names_only
 from citecheck.extract.types import Citation, CitedFields
+from citecheck.extract.venue_rules import VENUE_START
 from citecheck.match import Candidate
 from citecheck.records import (
     DISTINCTIVE_TITLE_CHARS,
@@ -319,7 +320,7 @@ def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
                    f"{named.year}), but its authors, title and venue could not be told apart")
     misread_as = None if mismatches or citation.kind == "bibtex" else (
         "a list of names" if names_only(fields.title or "") else
-        "a venue's name" if _VENUE_TITLE.match(fields.title or "")
+        "a venue's name" if VENUE_START.match(fields.title or "")
         and venues.resolve(fields.title) is not None else None)
     if misread_as is not None:
         # "Subspace Differential Privacy. Jie Gao, Ruobin Gong, ..." read with the title as
@@ -439,9 +440,6 @@ def _without_misreadings(text: str, comparison: Comparison) -> Comparison:
 
 
 _ET_AL = re.compile(r"\bet\.?\s?al\b")
-# How a venue's name starts, where a title would not ("Proceedings of the 10th ...").
-_VENUE_TITLE = re.compile(r"(?:In\s)?(?:Proceedings|Proc\.|Journal|Transactions|Advances\sin|"
-                          r"Findings\sof|International\s(?:Conference|Workshop|Symposium|Journal))\b")
 # What stands right before and right after a title in a reference: the end of the names
 # or year, a quote, emphasis, brackets; never a word ("Why Don't 'Have a Clue'?",
 # "Acceleration via Fractal Learning Rate Schedules for Large Language Models") nor, after

@@ -23,6 +23,7 @@ from citecheck.extract.names import AuthorList, author_readings, dehyphenate, sc
 from citecheck.extract.types import CitedFields
 from citecheck.extract.venue_rules import (
     PLACE_PUBLISHER,
+    VENUE_OPENING,
     book_tail,
     cross_reference,
     cut_web,
@@ -352,7 +353,7 @@ _INVERTED_NAME = re.compile(r"[A-Z][\w'’-]+,\s[A-Z]")
 # A venue opening the sentence after a lone name ("Title. Christopher Zach. CVPR 2014, 2014.",
 # "... Patrick Hanks. Proceedings of the Joint Symposium ..."): the name is the author's.
 _VENUE_AFTER_NAME = re.compile(
-    r"\.?\s(?:In[\s:]|\*?(?:Proceedings|Proc\.|Journal|Transactions|Advances|Findings|arXiv)\b"
+    rf"\.?\s(?:In[\s:]|\*?{VENUE_OPENING}"
     r"|\*?[A-Z][A-Za-z]*[A-Z][A-Za-z-]*\*?,?\s(?:19|20)\d\d\b"
     r"|\((?:cs|stat|math|eess|econ|q-bio|physics)\.[A-Z]{2}\))")  # "arXiv (cs.CL)", "arXiv" read
 

@@ -30,9 +30,10 @@ ABBREVIATED_PARTICLES = frozenset({"v.", "d.", "v.d.", "vd.", "v.d"})
 # Upper-case initials, accented ones too ("Cseh Á", "Ceylan İİ").
 _UPPER = "A-ZÀ-ÖØ-ÞŁŠŽČŘŚŻĆŃİĞŞ"
 # (With a particle's initial in lower case: "Farina EMJdM" for Eduardo Moreno Judice de Mattos.)
-_INITIALS_FORM = f"[{_UPPER}]{{1,3}}(?:[dlv][{_UPPER}]{{1,2}})?"
+_PARTICLE_INITIAL = f"[dlv][{_UPPER}]{{1,2}}"
+_INITIALS_FORM = f"[{_UPPER}]{{1,3}}(?:{_PARTICLE_INITIAL})?"
 _INITIALS_BARE = re.compile(_INITIALS_FORM)
-_PARTICLE_INITIALS = re.compile(f"[{_UPPER}]{{1,3}}[dlv][{_UPPER}]{{1,2}}")
+_PARTICLE_INITIALS = re.compile(f"[{_UPPER}]{{1,3}}{_PARTICLE_INITIAL}")
 _TRAILING = ",;:"
 PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la",
                        "le", "ter", "ten", "dos", "das", "bin", "al", "el", "mac", "st", "zu",
@@ -674,7 +675,6 @@ def parse_names(text: str) -> tuple[list[str], bool]:
     return [], bool(re.search(r"\bet\.?\s?al\b", text))
 
 
-# Words of a lab or a company, not of a person: "*X* — Google Brain (2017)" names no author.
 def names_only(title: str) -> bool:
     """A "title" that is a list of names, or one name with initials ("A. Gupta"): authors
     read as a title, as from the middle of an author list ("Kyunghyun Cho, and Krzysztof
@@ -693,6 +693,7 @@ def names_only(title: str) -> bool:
         scan_authors(piece + ".").names == [piece] for piece in whole)
 
 
+# Words of a lab or a company, not of a person: "*X* — Google Brain (2017)" names no author.
 ORGANISATION = re.compile(
     r"\b(?:Google|DeepMind|OpenAI|Meta|Facebook|Microsoft|Anthropic|NVIDIA|Nvidia|IBM|Amazon|"
     r"Apple|Baidu|Alibaba|Tencent|Huawei|Research|Brain|AI|Labs?|Laboratory|University|"

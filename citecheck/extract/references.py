@@ -15,6 +15,7 @@ from citecheck.extract.fields import (
 )
 from citecheck.extract.names import names_only, scan_authors
 from citecheck.extract.types import Citation, CitedFields
+from citecheck.extract.venue_rules import VENUE_OPENING, VENUE_START
 
 __all__ = ["find_references", "parse_reference"]
 
@@ -47,8 +48,7 @@ EMBEDDED_START = re.compile(
 LEADING_IDENTIFIER = re.compile(r"(?:https?://|doi:\s?|arXiv:\s?|10\.\d{4,9}/)\S{1,500}",
                                 re.IGNORECASE)
 # How the venue after a title starts: "In ...", "Proceedings ...", an emphasised name.
-_VENUE_STARTS = re.compile(r"(?:In[\s:]|[*_]{1,2}[A-Z]|<i>|(?:Proceedings|Proc\.|Journal|"
-                           r"Transactions|Advances|Findings|arXiv)\b)")
+_VENUE_STARTS = re.compile(rf"(?:In[\s:]|[*_]{{1,2}}[A-Z]|<i>|{VENUE_OPENING})")
 _ENDS_DATED = re.compile(r"(?:19|20)\d\d[a-z]?$|\d$")
 _DIGIT = re.compile(r"\d")
 _LABELLED_SENTENCE = re.compile(r"[A-Z][\w .,]{1,40}:\s[A-Z]")
@@ -361,11 +361,6 @@ def _bracket_after_names(title: str) -> bool:
 _AFTER_INITIAL = re.compile(r"(?:^|(?<=[\s.\-]))[A-Z]\.\s{1,3}$")
 
 
-# A reference read from its names on ("... Stance Detection. Wan Wei, ..., and Tengjiao Wang.
-# Proceedings of the 10th ...") takes the venue for its title: no reference starts there.
-_VENUE_AS_TITLE = re.compile(r"(?:In\s)?(?:Proceedings|Proc\.)\s")
-
-
 def _lone_phrase(names: list[str]) -> bool:
     """One "name" of three capitalised words or more, with no initial: the words of a title
     after its label ("MixKMeans: Clustering Question-Answer Archives. *Proceedings ...*"),
@@ -409,7 +404,9 @@ def _embedded(text: str, start: int, end: int) -> list[Citation]:
         if (not (looks_like_reference(fields, span_text) and fields.year
                  and len(title.split()) >= 3)
                 or names_only(title) or _bracket_after_names(title)
-                or _VENUE_AS_TITLE.match(title)):
+                # (Read from its names on, "... Wan Wei, ..., and Tengjiao Wang. Proceedings
+                # of the 10th ...", a reference takes the venue for its title.)
+                or VENUE_START.match(title)):
             continue
         fields = parse_reference(span_text)
         found.append(Citation(span_text, (candidate, ref_end), "reference", fields))

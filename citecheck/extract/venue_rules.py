@@ -20,6 +20,11 @@ VENUE_WORD = re.compile(
     r"Zeitschrift|Revue|Revista|Rivista|Tijdschrift|Cahiers|Archives|Newsletter|Gazette|"
     r"Jahrbuch|Yearbook|Reports|Abstracts|Papers|Nature|Science|Lancet))\b"
 )
+# How a venue's name opens, where a title or a name would not: "Proceedings of the 10th ...",
+# "Advances in Neural ...", "arXiv (cs.CL)" (after "In", or emphasised, in many styles).
+VENUE_OPENING = (r"(?:Proceedings|Proc\.|Journal|Transactions|Advances\sin|Findings\sof|arXiv"
+                 r"|International\s(?:Conference|Workshop|Symposium|Journal))\b")
+VENUE_START = re.compile(rf"(?:In:?\s)?{VENUE_OPENING}")
 # A place of publication before a colon and the publisher: "New York: Wiley",
 # "Cambridge, Mass.: MIT Press", "Ross-on-Wye, UK: PCCS Books", "Paris : Gallimard",
 # "London/Philadelphia: Whurr", "s.l.: Xlibris", and the odd "1974: Springer-Verlag Berlin".
