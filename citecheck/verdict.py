@@ -426,7 +426,8 @@ def _without_misreadings(text: str, comparison: Comparison) -> Comparison:
                 _ET_AL.search(text) is not None and _ET_AL.search(comparison.record.title) is None)
             return (named and agreement.first_matches and agreement.matched == agreement.cited
                     and agreement.cited < agreement.expected) or _opens_with_names(
-                text, comparison.record)
+                text, comparison.record) or _split_otherwise(comparison.cited.authors,
+                                                             comparison.record.authors)
         if mismatch.field == "title":
             return _carries_title(text, comparison.record)
         if mismatch.field == "venue":
@@ -471,6 +472,15 @@ def _carries_title(text: str, record: Record) -> bool:
         if set_off and (not after or after in _AFTER_TITLE):
             return True
     return False
+
+
+def _split_otherwise(cited: list[str], expected: list[str]) -> bool:
+    """The cited names are the record's name words exactly, split into another number of
+    names: "P, Deepak." read as "P" and "Deepak" for Deepak P (a one-letter family name)."""
+    def words(names: list[str]) -> list[str]:
+        return sorted(word for name in names for word in name_parts(name).words)
+
+    return bool(cited) and len(cited) != len(expected) and words(cited) == words(expected)
 
 
 def _opens_with_names(text: str, record: Record) -> bool:

@@ -195,6 +195,15 @@ def test_a_titles_words_after_its_label_are_no_embedded_reference(verifier) -> N
     assert results and not any(r.flagged for r in results)
 
 
+def test_a_one_letter_family_name_split_from_its_given_name_is_no_wrong_author(verifier) -> None:  # type: ignore[no-untyped-def]
+    # MLA's "P, Deepak." (Deepak P) reads as two names, "P" and "Deepak": the same words.
+    entry = ("P, Deepak. “MixKMeans: Clustering Question-Answer Archives.” *Proceedings of the "
+             "2016 Conference on Empirical Methods in Natural Language Processing*, 2016.")
+    assert only_result(verifier, entry).verdict == "verified"
+    invented = only_result(verifier, entry.replace("P, Deepak.", "Smith, John."))
+    assert invented.verdict == "mismatch"
+
+
 def test_a_one_word_name_among_the_names_is_no_title(verifier) -> None:  # type: ignore[no-untyped-def]
     assert names_only("Calderbank, and Guillermo Sapiro")
     assert names_only("A. Gupta")
