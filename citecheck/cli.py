@@ -536,6 +536,15 @@ def _raise_interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
+def _quiet_lost_interrupt(unraisable: Any) -> None:
+    """``sys.unraisablehook``: a KeyboardInterrupt Python could not raise (it landed in a
+    weakref callback during an import) is not printed as a traceback; the flag above stops
+    the command at its next step. Anything else is reported as Python would."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt) and _interrupt_requested.is_set():
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def _check_interrupt() -> None:
     """Raise KeyboardInterrupt if SIGINT came, even if its first KeyboardInterrupt was lost."""
     if _interrupt_requested.is_set():
@@ -561,6 +570,7 @@ def main(argv: list[str] | None = None) -> None:
     # Python would otherwise keep.
     _interrupt_requested.clear()
     _handle_signals(_raise_interrupt, signal.SIGINT)
+    sys.unraisablehook = _quiet_lost_interrupt
     try:
         code = cli.main(args=argv, prog_name="citecheck", standalone_mode=False)
     except click.exceptions.Exit as exc:

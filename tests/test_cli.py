@@ -187,6 +187,28 @@ def test_missing_default_sources_say_where_they_were_looked_for(tmp_path: Path) 
     assert "absent.jsonl" in one_line_error(result)
 
 
+LOST_INTERRUPT = """
+import gc, sys, weakref
+from citecheck import cli
+cli._interrupt_requested.set()  # as SIGINT's handler does
+sys.unraisablehook = cli._quiet_lost_interrupt  # as main() installs it
+class Module: pass
+def callback(_, error=KeyboardInterrupt):
+    raise error
+module = Module(); ref = weakref.ref(module, callback); del module; gc.collect()
+module = Module(); ref = weakref.ref(module, lambda _: callback(_, ValueError("other"))); del module
+"""
+
+
+def test_an_interrupt_lost_in_a_callback_prints_no_traceback() -> None:
+    # Ctrl-C landing in a weakref callback during an import: Python cannot raise it there
+    # and would print "Exception ignored in ... Traceback ... KeyboardInterrupt" (seen in CI).
+    result = subprocess.run([sys.executable, "-c", LOST_INTERRUPT], capture_output=True,
+                            text=True, cwd=ROOT, timeout=120)
+    assert "KeyboardInterrupt" not in result.stderr
+    assert "ValueError: other" in result.stderr  # anything else is reported as before
+
+
 def test_interrupted_build_keeps_the_previous_index(index_dir: Path, records_file: Path,
                                                     tmp_path: Path) -> None:
     target = copy_index(index_dir, tmp_path)
