@@ -209,8 +209,8 @@ _TITLE_GOES_ON = re.compile(r"[?!]?:\s[A-Z0-9]")
 # Or a question or exclamation quoted and words after it, with no venue's marks before the
 # sentence ends (the unquoted reading then decides where the title ends).
 _QUESTION_GOES_ON = re.compile(
-    r"(?<=[?!])[”\"’']\s(?!(?:In|in|Proc|Proceedings|Journal|Conference|Workshop|Symposium|"
-    r"Transactions|Trans|arXiv|Advances|Findings|Nature|Science)\b)[A-Za-z][\w-]*\s[A-Za-z][^.,\d]*[.,]")
+    rf"(?<=[?!])[”\"’']\s(?!(?:In|in|Proc|Conference|Workshop|Symposium|Trans|Nature|Science)\b"
+    rf"|{VENUE_OPENING})[A-Za-z][\w-]*\s[A-Za-z][^.,\d]*[.,]")
 _QUOTE_MARKS = {(opener, closer): re.compile(f"[{re.escape(opener + closer)}]")
                 for opener, closer in QUOTE_PAIRS.items()}
 
