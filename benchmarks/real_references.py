@@ -8,14 +8,15 @@ Two sets, checked against the default index as a user would check them:
   whatever is flagged (``not_found`` or ``mismatch``) is a possible false accusation and is
   listed for reading.
 - Real corpus records (ACL Anthology, accepted-paper lists, arXiv listings), a random draw
-  of ``--records`` from each file, written in the 23 styles of ``benchmarks/styles.py``.
+  of ``--records`` from each file, written in the styles of ``benchmarks/styles.py``.
   Every one is in the index, so a flagged one is a false accusation made by parsing or
   comparing, or by a record that disagrees with its other versions. ``--seed`` draws
   another sample; seed 11 is the one the parser and verdict were mended on, so report
   another.
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/real_references.py [--records 200]
-        [--seed 23] [--anystyle gold|core|both|none] [--show 10]
+        [--seed 23] [--anystyle gold|core|both|none] [--show 10] [--styles apa7,ieee]
+        [--rows ROWS.jsonl]
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ import json
 import random
 import sys
 from collections import Counter
+from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
+from typing import TextIO
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from extraction import load_anystyle
@@ -92,23 +96,34 @@ def as_fields(record: dict[str, object]) -> dict[str, str]:
     return fields
 
 
-def rendered_records(verifier: Verifier, per_file: int, seed: int, show: int) -> None:
+def rendered_records(verifier: Verifier, per_file: int, seed: int, show: int,
+                     styles: dict[str, Callable[[dict[str, str]], str]],
+                     rows: TextIO | None = None) -> None:
     records = corpus_sample(per_file, seed)
-    print(f"\nReal corpus records written in {len(STYLES)} styles: {len(records)} records "
+    print(f"\nReal corpus records written in {len(styles)} styles: {len(records)} records "
           f"({per_file} from each of {len(CORPUS_FILES)} files, seed {seed})")
     print(f"  {'style':22s} verified  unverifiable  flagged  (no citation found)")
     total: Counter[str] = Counter()
     shown = 0
-    for style, render in STYLES.items():
+    for style, render in styles.items():
         texts = [render(as_fields(record)) for record in records]
         counts: Counter[str] = Counter()
-        for text, results in zip(texts, flagged_results(verifier, texts), strict=True):
+        for record, text, results in zip(records, texts, flagged_results(verifier, texts),
+                                         strict=True):
             if not results:
                 counts["none"] += 1
+                if rows is not None:
+                    rows.write(json.dumps({"style": style, "record": record["id"], "text": text,
+                                           "verdict": None, "flagged": False}) + "\n")
                 continue
             # The reference's own verdict: the entry, not a DOI or URL inside it.
             result = max(results, key=lambda r: len(r.citation.text))
             counts["flagged" if result.flagged else result.verdict] += 1
+            if rows is not None:
+                rows.write(json.dumps({"style": style, "record": record["id"], "text": text,
+                                       "verdict": result.verdict,
+                                       "flagged": result.flagged,
+                                       "why": describe(result)}) + "\n")
             if result.flagged and shown < show:
                 shown += 1
                 print(f"    [{style}] {text[:150]!r}\n      -> {describe(result)}")
@@ -127,13 +142,19 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=23)
     parser.add_argument("--anystyle", choices=("gold", "core", "both", "none"), default="gold")
     parser.add_argument("--show", type=int, default=10, help="flagged examples printed")
+    parser.add_argument("--styles", default="", help="comma-separated styles (default: all)")
+    parser.add_argument("--rows", type=Path, default=None,
+                        help="write each rendering's verdict here (JSONL), to diff two runs")
     args = parser.parse_args()
+    styles = ({name: STYLES[name] for name in args.styles.split(",")} if args.styles
+              else STYLES)
     with Verifier.open() as verifier:
         for name in {"gold": ["gold.xml"], "core": ["core.xml"], "both": ["core.xml", "gold.xml"],
                      "none": []}[args.anystyle]:
             anystyle(verifier, name, args.show)
         if args.records:
-            rendered_records(verifier, args.records, args.seed, args.show)
+            with open(args.rows, "w", encoding="utf-8") if args.rows else nullcontext() as rows:
+                rendered_records(verifier, args.records, args.seed, args.show, styles, rows)
     return 0
 
 

@@ -71,6 +71,12 @@ def families(verifier: Any) -> dict[str, Callable[[int], Callable[[], object]]]:
         # Quotes opened inside quotes, and names before verbs of authorship, never closed.
         "quoted titles, nested": verify('Lee and Chan introduced this in "A study of "quokka" '
                                         'herding in the "wild '),
+        # GB/T 7714's type marks glued to every word; EndNote lines never ending a record;
+        # Wikipedia templates never closed.
+        "GB/T type marks": verify("KIM J W, HE K. Quokka[C]//herding[J]. study[EB/OL]. "),
+        "EndNote lines, one record": verify("%A Lee, Ann\n%T A study of quokka herding\n"),
+        "cite templates, unclosed": verify("{{cite journal |last1=Lee |title=A study of quokka "
+                                           "[[herding|herds]] |year=2020 "),
         "search, distinct words": lambda size: (lambda: verifier.index.store.search(
             " ".join(f"w{n}x" for n in range(size // 7)))),
         "service JSON check": lambda size: (lambda: strict_json_problem(

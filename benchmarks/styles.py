@@ -380,6 +380,115 @@ def ama(fields: dict[str, str]) -> str:
     return ref
 
 
+def gbt_name(name: str) -> str:
+    """"Matthew S. Brennan" -> "BRENNAN M S" (GB/T 7714: family name in capitals)."""
+    given, family = _split(name)
+    initials = " ".join(part[0] for g in given for part in g.split("-") if part)
+    return f"{family.upper()} {initials}".strip()
+
+
+def gbt7714(fields: dict[str, str]) -> str:
+    """[1] ABBAS A, SWOBODA P. Combinatorial optimization ...[C]//NeurIPS. 2021. (GB/T 7714,
+    the Chinese national standard: three names, then "et al."; the document type after the
+    title, "//" before the volume that holds it)"""
+    work = Work(fields)
+    names = [gbt_name(n) for n in work.authors]
+    many = len(names) > 3 or work.et_al
+    listed = ", ".join(names[:3]) + (", et al." if many else ".")
+    title = sentence_case(work.title).rstrip(".")
+    if not work.venue:
+        ref = f"[1] {listed} {title}[EB/OL]. {work.year}."
+    elif work.is_journal:
+        ref = f"[1] {listed} {title}[J]. {work.venue}, {work.year}."
+    else:
+        ref = f"[1] {listed} {title}[C]//{work.venue}. {work.year}."
+    if work.doi:
+        ref += f" DOI:{work.doi}."
+    return ref
+
+
+def iso690(fields: dict[str, str]) -> str:
+    """ABBAS, Ahmed and SWOBODA, Paul. Combinatorial .... In: *NeurIPS*. 2021. (ISO 690:
+    family names in capitals, every name inverted)"""
+    work = Work(fields)
+    names = []
+    for name in work.authors:
+        given, family = _split(name)
+        names.append(f"{family.upper()}, {' '.join(given)}" if given else family.upper())
+    listed = join_names(names, last=" and ") + (" et al." if work.et_al else "")
+    ref = f"{_end(listed)} {_end(work.title)}"
+    if work.venue:
+        ref += f" In: *{work.venue}*." if not work.is_journal else f" *{work.venue}*."
+    ref += f" {work.year}."
+    if work.doi:
+        ref += f" DOI {work.doi}."
+    return ref
+
+
+def wikipedia_cite(fields: dict[str, str]) -> str:
+    """{{cite conference |last1=Abbas |first1=Ahmed |title=... |conference=NeurIPS |year=2021}}
+    (Wikipedia's citation templates, as a model writing wiki text cites)"""
+    work = Work(fields)
+    parts = ["cite journal" if work.is_journal else "cite conference"]
+    for number, name in enumerate(work.authors, 1):
+        given, family = _split(name)
+        parts += [f"last{number}={family}", f"first{number}={' '.join(given)}"]
+    if work.et_al:
+        parts.append("display-authors=etal")
+    parts.append(f"title={work.title}")
+    if work.venue:
+        parts.append(f"{'journal' if work.is_journal else 'conference'}={work.venue}")
+    parts.append(f"year={work.year}")
+    if work.doi:
+        parts.append(f"doi={work.doi}")
+    return "{{" + " |".join(parts) + "}}"
+
+
+def endnote_refer(fields: dict[str, str]) -> str:
+    """%0 Conference Proceedings / %A Abbas, Ahmed / %T ... / %B NeurIPS / %D 2021 (EndNote's
+    refer export)"""
+    work = Work(fields)
+    lines = ["%0 Journal Article" if work.is_journal else "%0 Conference Proceedings"]
+    lines += [f"%A {family_given(name)}" for name in work.authors]
+    if work.et_al:
+        lines.append("%A et al.")
+    lines.append(f"%T {work.title}")
+    if work.venue:
+        lines.append(f"%{'J' if work.is_journal else 'B'} {work.venue}")
+    lines.append(f"%D {work.year}")
+    if work.doi:
+        lines.append(f"%R {work.doi}")
+    return "\n".join(lines)
+
+
+def family_names(work: Work) -> str:
+    """"Abbas et al." past two authors, "Abbas and Swoboda", "Abbas": how in-text cites and
+    language models' lists name the authors."""
+    families = [_split(name)[1] for name in work.authors]
+    if len(families) > 2 or (work.et_al and families):
+        return f"{families[0]} et al."
+    return " and ".join(families)
+
+
+def title_author_paren(fields: dict[str, str]) -> str:
+    """- Combinatorial Optimization ... (Abbas and Swoboda, NeurIPS 2021) (a language model's
+    list of titles, each with an in-text cite)"""
+    work = Work(fields)
+    # A short venue is named with the year ("NeurIPS 2021"); a long one is left out.
+    venue = work.venue if work.venue.endswith(work.year) else f"{work.venue} {work.year}"
+    short = work.venue and len(venue.split()) <= 3 and "(" not in venue
+    date = venue if short else work.year
+    return f"Key papers:\n\n- {work.title.rstrip('.')} ({family_names(work)}, {date})\n"
+
+
+def bold_author_date(fields: dict[str, str]) -> str:
+    """1. **Abbas and Swoboda (2021)** – *Combinatorial Optimization ...*. NeurIPS. (a
+    language model's list led by the in-text cite)"""
+    work = Work(fields)
+    ref = f"1. **{family_names(work)} ({work.year})** – *{work.title.rstrip('.')}*."
+    return ref + (f" {work.venue}." if work.venue else "")
+
+
 def llm_dash_quote(fields: dict[str, str]) -> str:
     """- Ahmed Abbas & Paul Swoboda, "Combinatorial ...", NeurIPS 2021."""
     work = Work(fields)
@@ -502,6 +611,12 @@ STYLES: dict[str, Callable[[dict[str, str]], str]] = {
     "heading_labels": heading_labels,
     "json_list": json_list,
     "prose_by": prose_by,
+    "gbt7714": gbt7714,
+    "iso690": iso690,
+    "wikipedia_cite": wikipedia_cite,
+    "endnote_refer": endnote_refer,
+    "title_author_paren": title_author_paren,
+    "bold_author_date": bold_author_date,
 }
 
 

@@ -479,11 +479,12 @@ def test_a_reference_whose_title_starts_with_a_lower_case_name() -> None:
 
 
 def test_an_author_date_entry_whose_names_the_parser_rejects_is_still_read() -> None:
-    # Real records of the corpus: a family name in capitals, one in lower case.
+    # Real records of the corpus: a short family name in capitals (read as a name since GB/T
+    # 7714 and ISO 690 print names so), one in lower case.
     (loo,) = extract("LOO, E., & Deng, J. (2025). Relation3D : Enhancing relation modeling for "
                      "point cloud instance segmentation. *CVPR 2025*.")
     assert (loo.kind, loo.fields.authors, loo.fields.year) == ("reference",
-                                                               ["E. LOO", "J. Deng"], 2025)
+                                                               ["E. Loo", "J. Deng"], 2025)
     (ye,) = extract("ye, j., Liu, F., Li, Q., Wang, Z., Wang, Y., Wang, X., Duan, Y., & Zhu, J. "
                     "(2024). DreamReward: Aligning human preference in Text-to-3D generation. "
                     "*ECCV 2024*.")

@@ -1,5 +1,6 @@
-"""References written as labelled fields (Markdown tables, "Title: ..." lines, JSON) and titles
-named with their authors in prose ("*X* by A and B (ICLR 2018)").
+"""References written as labelled fields (Markdown tables, "Title: ..." lines, JSON, RIS and
+EndNote records, Wikipedia's citation templates) and titles named with their authors in prose
+("*X* by A and B (ICLR 2018)").
 
 Language models answer "list the key papers" in these forms as often as in a citation style;
 before, none of them gave a citation at all. The records are real corpus records, in an
@@ -86,8 +87,23 @@ def ris(authors: list[str], title: str = TITLE) -> str:
             "T2  - ICLR\nPY  - 2018\nER  - \n")
 
 
+def endnote(authors: list[str], title: str = TITLE) -> str:
+    # EndNote's refer export: "%A" lines, family name first, the record's lines together.
+    names = "".join(f"%A {a.split()[-1]}, {' '.join(a.split()[:-1])}\n" for a in authors)
+    return f"%0 Conference Proceedings\n{names}%T {title}\n%B ICLR\n%D 2018\n\nAnd more."
+
+
+def wikipedia(authors: list[str], title: str = TITLE) -> str:
+    # Wikipedia's citation template, numbered names, a wiki link in a value.
+    names = "".join(f" |last{n}={a.split()[-1]} |first{n}={' '.join(a.split()[:-1])}"
+                    for n, a in enumerate(authors, 1))
+    return (f"Noise helps exploration.<ref>{{{{cite conference{names} |title={title} "
+            "|conference=[[International Conference on Learning Representations|ICLR]] "
+            "|date=April 2018}}</ref> It is used widely.")
+
+
 FORMS = [table, labelled, heading, yaml, json_answer, csl_json, prose_by, linked_dash,
-         venue_then_by, ris]
+         venue_then_by, ris, endnote, wikipedia]
 
 
 @pytest.mark.parametrize("form", FORMS)
@@ -256,3 +272,46 @@ def test_a_ris_record_cut_short_by_the_next_one_is_not_read() -> None:
     broken = f"TY  - CONF\nTI  - {TITLE}\nAU  - Plappert, Matthias\n"
     whole = f"TY  - CONF\nTI  - {BANDITS}\nAU  - Agarwal, Arpit\nPY  - 2022\nER  - \n"
     assert [c.fields.title for c in extract(broken + whole)] == [BANDITS]
+
+
+def test_more_authors_marked_in_a_template_or_a_refer_record_set_et_al() -> None:
+    template = ("{{cite journal |last1=Plappert |first1=Matthias |display-authors=etal "
+                f"|title={TITLE} |journal=ICLR |year=2018}}}}")
+    refer = f"%A Plappert, Matthias\n%A et al.\n%T {TITLE}\n%D 2018\n"
+    for text in (template, refer):
+        (citation,) = extract(text)
+        assert (citation.fields.authors, citation.fields.et_al) == (["Matthias Plappert"], True)
+
+
+# --- Titles listed with an in-text cite, and lists led by one ---------------------------------
+
+def listed(lead: str, title: str = TITLE) -> str:
+    return f"Key papers:\n\n- {title} ({lead}, ICLR 2018)\n- and more to come.\n"
+
+
+def led(lead: str, title: str = TITLE) -> str:
+    return f"1. **{lead} (2018)** – *{title}*. ICLR.\n"
+
+
+@pytest.mark.parametrize("form", [listed, led])
+def test_a_title_listed_with_its_cite_is_checked(verifier: Verifier, form) -> None:  # type: ignore[no-untyped-def]
+    (right,) = verifier.verify_text(form("Plappert et al.")).results
+    assert (right.citation.fields.title, right.verdict) == (TITLE, "verified")
+    (wrong,) = verifier.verify_text(form("Liang and Abbeel")).results
+    assert wrong.verdict == "mismatch" and [m.field for m in wrong.mismatches] == ["authors"]
+    invented = "Spectral Token Routing for Sample-Efficient Exploration"
+    (missing,) = verifier.verify_text(form("Plappert et al.", invented)).results
+    assert missing.verdict == "not_found"
+
+
+def test_a_claim_in_a_list_with_its_cite_is_no_title() -> None:
+    # Sentence case: a claim and its in-text cite, not a title.
+    citations = extract("- Parameter noise helps exploration in sparse tasks (Plappert et al., "
+                        "2018)\n")
+    assert [(c.kind, c.fields.title) for c in citations] == [("inline", None)]
+
+
+def test_an_emphasised_title_with_a_year_is_not_read_as_names() -> None:
+    (citation,) = extract("1. **Attention Is All You Need (2017)** – Vaswani et al. NeurIPS.\n")
+    assert citation.fields.title.startswith("Attention Is All You Need")
+    assert (citation.fields.authors, citation.fields.year) == (["Vaswani"], 2017)

@@ -19,7 +19,13 @@ from citecheck.extract.identifiers import (
     find_first,
     may_hold,
 )
-from citecheck.extract.names import AuthorList, author_readings, dehyphenate, scan_authors
+from citecheck.extract.names import (
+    NOT_NAMES,
+    AuthorList,
+    author_readings,
+    dehyphenate,
+    scan_authors,
+)
 from citecheck.extract.types import CitedFields
 from citecheck.extract.venue_rules import (
     PLACE_PUBLISHER,
@@ -64,7 +70,8 @@ YEAR = re.compile(r"((?:1[6-9]|20)(?<![\d/.\-]..)\d\d)(?![\d/])[a-z]?")
 DATE_SLOT = re.compile(
     r"[(\[]\s{0,2}(?:[A-Z][a-z]{2,8}\.?\s{1,2}(?:\d{1,2},?\s{1,2})?)?"
     r"((?:1[6-9]|20)\d\d)[a-z]?(?:\s?[,/–\-]\s?[^()\[\]]{0,25})?\s{0,2}[)\]][.,:;]?"
-    r"|(?:[A-Z][a-z]{2,8}\.?\s{1,2}(?:\d{1,2},?\s{1,2})?)?((?:1[6-9]|20)\d\d)[a-z]?"
+    # Unbracketed, a month is a capitalised word: "AIM 2025 Challenge on ..." opens a title.
+    r"|(?:(?-i:[A-Z][a-z]{2,8})\.?\s{1,2}(?:\d{1,2},?\s{1,2})?)?((?:1[6-9]|20)\d\d)[a-z]?"
     r"(?=[\s.,:;]|$)[.,:;]?"
     r"|\((?:n\.\s?d\.|in press|forthcoming|in preparation)\)[.,]?",
     re.IGNORECASE,
@@ -125,6 +132,19 @@ _LEADING_NUMBER = re.compile(r"\s?,?\s?\d")
 _DIGIT = re.compile(r"\d")
 _EMPHASIS_START = re.compile(r"\s[*_]")
 _STOP_BLANK = re.compile(r"[.?!]\s")
+# An LLM list item whose emphasised lead is its authors and date, the title after it: "**He et
+# al. (2016)** – *Deep Residual Learning ...*. CVPR." It reads as "He et al. (2016). *...*".
+_EMPHASISED_LEAD = re.compile(r"^(\*\*|__|\*|_)([^*_\n]{4,180}?)\1[.,:]?\s{0,2}(?:[–—:-]\s{0,2})?")
+_NAMES_DATE = re.compile(r"(?P<names>[^\W\d_][^\n]{0,160}?),?\s\(?(?:1[6-9]|20)\d\d[a-z]?\)?")
+_LEAD_NAME_BREAK = re.compile(r",?\s(?:and|&)\s|,\s|,?\set\.?\sal\.?$")
+# A name there: "He", "Abu-El-Haija", "Özateş", "K. He", "van den Oord".
+_LEAD_PARTICLES = frozenset({"van", "von", "de", "der", "den", "di", "da", "le", "la"})
+_LEAD_NAME = re.compile(r"(?:[^\W\d_]+\.?\s){0,3}[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+# GB/T 7714 (the Chinese national style) marks a title's document type after it, unspaced:
+# "Attention is all you need[C]//Advances in ...", "...[J]. Nature, 2015". "//" opens the
+# volume that holds the work, as "In:" does.
+_DOCUMENT_TYPE = re.compile(
+    r"(?<=\S)\[(?:[CJMDRSPNGAZ]|EB|DB|CP)(?:/(?:OL|MT|DK|CD))?\]\s?(?:(//)\s?|[.,]\s?|$)")
 
 
 def take_identifiers(text: str, fields: CitedFields) -> str:
@@ -489,8 +509,12 @@ def parse_reference(entry: str, *, alternatives: bool = True) -> CitedFields:
     body = dehyphenate(take_identifiers(text, identifiers))
     body = PLACEHOLDER_AUTHOR.sub("", body)
     body = _TIGHT_COMMA.sub(", ", body)
+    if "]" in body:
+        body = _DOCUMENT_TYPE.sub(_document_type_stop, body)
     if "*" in body or "†" in body or "‡" in body:
         body = _CONTRIBUTION_MARK.sub(r"\1", body)
+    if body[:1] in "*_":
+        body = _unemphasised_author_date(body)
     # A leading emphasised or quoted title means a title-first (LLM) style.
     leading = quoted_at(body, 0)
     readings: list[AuthorList | None] = [None]
@@ -517,6 +541,32 @@ def parse_reference(entry: str, *, alternatives: bool = True) -> CitedFields:
             seen.add(key)
             fields.readings.append(reading)
     return fields
+
+
+def names_and_date(phrase: str) -> bool:
+    """Whether ``phrase`` is family names and a year: "He et al. (2016)", "Wang and Hebert,
+    2015", "K. He and J. Sun (2016)" (not "Attention in 2017", nor "A benchmark, 2023")."""
+    dated = _NAMES_DATE.fullmatch(phrase)
+    if dated is None:
+        return False
+    pieces = [piece for piece in _LEAD_NAME_BREAK.split(dated["names"].strip()) if piece]
+    return all(_LEAD_NAME.fullmatch(piece) and all(
+        (word[0].isupper() and word.lower() not in NOT_NAMES) or word in _LEAD_PARTICLES
+        for word in piece.split()) for piece in pieces)
+
+
+def _unemphasised_author_date(body: str) -> str:
+    """``body`` with an emphasised lead of names and a date written as a reference's first
+    sentence ("**He et al. (2016)** – *X*" as "He et al. (2016). *X*")."""
+    lead = _EMPHASISED_LEAD.match(body)
+    if lead is None or not names_and_date(lead.group(2).strip()):
+        return body
+    return f"{lead.group(2).strip().rstrip('.,:')}. {body[lead.end():]}"
+
+
+def _document_type_stop(match: re.Match[str]) -> str:
+    """A GB/T 7714 type mark as the sentence end it stands for ("//" as ". In: ")."""
+    return ". In: " if match.group(1) else ". "
 
 
 def _reading_key(fields: CitedFields) -> tuple[object, ...]:

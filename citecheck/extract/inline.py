@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from citecheck.extract.fields import take_identifiers
+from citecheck.extract.fields import names_and_date, take_identifiers
 from citecheck.extract.names import ORGANISATION, names_as_listed
 from citecheck.extract.types import Citation, CitedFields, disjoint
 from citecheck.records import display_name
@@ -51,8 +51,12 @@ TITLE_CUE = re.compile(
 )
 QUOTE_CUE = re.compile(r"\b(?:introduced|proposed|presented|described|in)\b[^.\n]{0,25}$",
                        re.IGNORECASE)
-TITLE_DATE = re.compile(rf"[,.]?\s{{0,2}}\((?:(?P<venue>[A-Z][A-Za-z]*[A-Z][A-Za-z]*),?\s"
-                        rf"|(?P<authors>{_AUTHORS}),?\s)?(?P<year>{_YEAR})\)")
+# The venue in such a date is an acronym, alone or with the authors: "(ICLR 2018)", "(He et
+# al., CVPR 2016)", "(He et al., 2016, CVPR)".
+_ACRONYM = r"[A-Z][A-Za-z]*[A-Z][A-Za-z]*"
+TITLE_DATE = re.compile(rf"[,.]?\s{{0,2}}\((?:(?P<venue>{_ACRONYM}),?\s"
+                        rf"|(?P<authors>{_AUTHORS}),?\s(?:(?P<named_venue>{_ACRONYM}),?\s)?)?"
+                        rf"(?P<year>{_YEAR})(?:,\s(?P<venue_after>{_ACRONYM}))?\)")
 # "Vaswani et al. introduced the Transformer in “X”": names before a verb of authorship,
 # and "in" just before the title, are the work's authors. Only a list ("A and B", "A et
 # al.") is taken: one capitalised word there may be anything ("Later work presented in").
@@ -92,6 +96,17 @@ _VENUE_SMALL_WORDS = frozenset({"of", "on", "in", "for", "and", "the", "&", "at"
 # The DOI or address written after such a citation on its line ("... (2026). https://...").
 _TRAILING_LINK = re.compile(r"[.,;]?[ \t]{0,3}(?:https?://|doi:|arXiv:|10\.\d{4,9}/)\S{1,500}",
                             re.IGNORECASE)
+# A list item that is a title in title case and its authors' date: "- Deep Residual Learning
+# for Image Recognition (He et al., CVPR 2016)". In sentence case it is left alone: "- Skip
+# connections ease training (He et al., 2016)" is a claim with its cite, not a title.
+LISTED_TITLE = re.compile(r"^[ \t]{0,8}(?:[-*•+]|\d{1,3}[.)])[ \t]{1,4}"
+                          r"(?P<title>[A-Z0-9][^\n()*_\"“”\[\]]{8,300}?)(?=\s?\()", re.MULTILINE)
+_LINE_END = re.compile(r"[.,;]?[ \t]*(?:$|\n)")
+_SMALL_WORDS = frozenset({"a", "an", "the", "and", "or", "nor", "but", "of", "for", "in", "on",
+                          "at", "to", "by", "with", "via", "from", "as", "vs", "is", "are", "be",
+                          "its", "using", "into", "onto", "over", "under", "through", "toward",
+                          "towards", "without", "within", "between", "across", "beyond", "than",
+                          "per", "upon", "about", "against"})
 NOT_A_NAME = frozenset({"In", "The", "See", "As", "From", "Since", "Between", "After", "Before",
                         "Until", "By", "During", "Table", "Figure", "Section", "Version"})
 
@@ -143,7 +158,8 @@ def _title_in_prose(text: str, match: re.Match[str], pattern: re.Pattern[str]) -
     if dated is not None:
         # "“X” (ICLR 2018)": the year, and the venue when it is one word in capitals (an
         # acronym); "“X” (Vaswani et al., 2017)": the year and the authors.
-        fields.year, fields.venue = int(dated["year"][:4]), dated["venue"]
+        fields.year = int(dated["year"][:4])
+        fields.venue = dated["venue"] or dated["named_venue"] or dated["venue_after"]
         if dated["authors"]:
             named = _author_fields(dated["authors"], None)
             fields.authors, fields.et_al = named.authors, named.et_al
@@ -182,8 +198,8 @@ def find_titles_by(text: str) -> list[Citation]:
     for pattern in _title_patterns(text):
         for match in pattern.finditer(text):
             title = _title_of(match, pattern)
-            if len(title.split()) < 3:
-                continue
+            if len(title.split()) < 3 or names_and_date(title):
+                continue  # "**He et al. (2016)** – Title": names and a date, not a title
             before = VENUE_BEFORE_BY.match(text, match.end())  # "*X* (ICLR 2018) by A"
             by = BY_AUTHORS.match(text, before.end()) if before else None
             if by is None:
@@ -271,4 +287,29 @@ def find_inline(text: str) -> list[Citation]:
             citation = _title_in_prose(text, match, pattern)
             if citation is not None:
                 found.append(citation)
+    for match in LISTED_TITLE.finditer(text) if "(" in text else ():
+        citation = _listed_title(text, match)
+        if citation is not None:
+            found.append(citation)
     return found
+
+
+def _listed_title(text: str, match: re.Match[str]) -> Citation | None:
+    """A title listed with its authors' date, the whole list item, as a title citation."""
+    title = match["title"].strip().rstrip(",.")
+    dated = TITLE_DATE.match(text, match.end("title"))
+    if dated is None or not dated["authors"] or not _title_case(title) \
+            or _LINE_END.match(text, dated.end()) is None:
+        return None
+    named = _author_fields(dated["authors"], dated["year"])
+    fields = CitedFields(title=title, authors=named.authors, et_al=named.et_al, year=named.year,
+                         venue=dated["named_venue"] or dated["venue_after"])
+    start, end = match.start("title"), dated.end()
+    return Citation(text[start:end], (start, end), "title", fields)
+
+
+def _title_case(title: str) -> bool:
+    """Three words or more, each capitalised but for small ones ("for", "of", "the")."""
+    words = [word for word in title.split() if word[:1].isalpha()]
+    return len(words) >= 3 and words[0][:1].isupper() and all(
+        word[:1].isupper() for word in words if word.lower() not in _SMALL_WORDS)

@@ -191,8 +191,22 @@ def _initials_display(initials: str) -> str:
 
 
 def _family_display(words: list[str]) -> str:
-    # All-capitals family names ("DULONG R.") are a typographic convention, not the name.
-    return " ".join(w.capitalize() if w.isupper() and len(w) > 2 else w for w in words)
+    # All-capitals family names ("DULONG R.", "HE K.") are a typographic convention, not the
+    # name.
+    return " ".join(w.capitalize() if w.isupper() and len(w) > 1 else w for w in words)
+
+
+def _caps_family(tokens: list[_Token], j: int) -> bool:
+    """Token ``j`` is a short family name in capitals ("HE K", "LIU, Lingjie", "DE BIE,
+    Tijl": GB/T 7714 and ISO 690 print family names so), which alone reads as initials or
+    an acronym: it is one only where initials or a given name in lower case follow it."""
+    core = tokens[j].core
+    if not (2 <= len(core) <= 3 and core.isalpha() and core.isupper()) or j + 1 >= len(tokens):
+        return False
+    after = tokens[j + 1]
+    if tokens[j].punct[:1] == ",":
+        return after.is_initials or (after.is_word and not after.core.isupper())
+    return not tokens[j].punct and (after.is_bare_initials or after.is_initials)
 
 
 def _family_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[str, int] | None:
@@ -221,7 +235,8 @@ def _family_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[
         and tokens[j + 2].core.lower() in AND_WORDS)
     if not family and _initial_family(tokens, j):
         short_family = True  # "R., M. B., Tewari, A." (Mallikarjun B. R.)
-    if j >= len(tokens) or not (tokens[j].is_word or short_family) or tokens[j].punct[:1] != ",":
+    if j >= len(tokens) or not (tokens[j].is_word or short_family or _caps_family(tokens, j)) \
+            or tokens[j].punct[:1] != ",":
         return None
     family.append(tokens[j].core)
     j += 1
@@ -374,10 +389,14 @@ def _vancouver(tokens: list[_Token], i: int) -> tuple[str, int] | None:
     """"Devlin J" / "Chang MW" / "DULONG R." / "van Gogh V" starting at token ``i``."""
     j = i
     family = []
+    named = False  # a family word read: capitals after it are initials ("Chang MW")
     while j < len(tokens) and len(family) < 4:
         token = tokens[j]
-        if token.is_particle or (token.is_word and not token.punct):
+        # A short family name in capitals opens the name ("KIM J W", "DE BIE T").
+        caps = not named and not token.punct and _caps_family(tokens, j)
+        if token.is_particle or (token.is_word and not token.punct) or caps:
             family.append(token.core)
+            named = named or not token.is_particle
             j += 1
             continue
         break
@@ -386,6 +405,9 @@ def _vancouver(tokens: list[_Token], i: int) -> tuple[str, int] | None:
     token = tokens[j]
     if not (token.is_bare_initials or token.is_initials):
         return None
+    spaced = _spaced_initials(tokens, j)
+    if spaced:
+        return f"{_initials_display(spaced[0])} {_family_display(family)}", spaced[1]
     if token.is_bare_initials and not (token.punct or _ends_name(tokens, j + 1)):
         return None
     initials = [token.core]
@@ -397,6 +419,23 @@ def _vancouver(tokens: list[_Token], i: int) -> tuple[str, int] | None:
         initials.append(token.core)
     given = " ".join(_initials_display(i) for i in initials)
     return f"{given} {_family_display(family)}", j + 1
+
+
+def _spaced_initials(tokens: list[_Token], j: int) -> tuple[str, int] | None:
+    """Initials written apart without dots from token ``j`` ("KIM J W," in GB/T 7714): the
+    letters and the token after the last, which a comma or period ends."""
+    k = j
+    while k < len(tokens) and k - j < 3 and len(tokens[k].core) == 1 \
+            and tokens[k].is_bare_initials and not tokens[k].punct:
+        k += 1
+    if k == j or k - j >= 3 or k >= len(tokens):
+        return None
+    last = tokens[k]
+    # The last letter keeps its dot when the names end there ("KÖROĞLU M E. Title").
+    if not ((len(last.core) == 1 and last.is_bare_initials and last.punct[:1] in (",", "."))
+            or (len(last.core) == 2 and last.is_initials and last.core[1] == ".")):
+        return None
+    return "".join(t.core[0] for t in tokens[j:k + 1]), k + 1
 
 
 def _ends_name(tokens: list[_Token], j: int) -> bool:

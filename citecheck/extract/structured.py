@@ -1,5 +1,5 @@
 """References written as labelled fields: Markdown tables, "Title: … Authors: …" blocks, JSON,
-RIS records."""
+RIS and EndNote (refer) records, Wikipedia's citation templates."""
 
 from __future__ import annotations
 
@@ -61,6 +61,20 @@ RIS_LINE = re.compile(r"^[ \t]{0,3}([A-Z][A-Z0-9])  - ?([^\n]{0,4000})$", re.MUL
 RIS_FIELDS = {"TI": "title", "T1": "title", "AU": "author", "A1": "author", "PY": "year",
               "Y1": "year", "DA": "year", "T2": "venue", "JO": "venue", "JF": "venue",
               "BT": "venue", "J2": "venue", "DO": "doi", "UR": "url"}
+# An EndNote (refer) record: "%A Vaswani, Ashish", "%T Attention Is All You Need", one tag a
+# line, the record's lines together.
+REFER_RECORD = re.compile(r"(?:^[ \t]{0,3}%[A-Z0-9@] [^\n]{0,4000}(?:\n|$)){2,60}", re.MULTILINE)
+REFER_LINE = re.compile(r"^[ \t]{0,3}%([A-Z0-9@]) ([^\n]{0,4000})$", re.MULTILINE)
+REFER_FIELDS = {"T": "title", "A": "author", "D": "year", "J": "venue", "B": "venue",
+                "R": "doi", "U": "url"}
+# Wikipedia's citation templates: "{{cite journal |last1=Vaswani |first1=Ashish |title=...}}".
+CITE_TEMPLATE = re.compile(r"\{\{\s{0,3}(?:[Cc]ite[ _][a-z]{2,12}|[Cc]itation)\s{0,3}\|"
+                           r"([^{}]{1,6000})\}\}")
+TEMPLATE_NAME = re.compile(r"(last|first|author|surname|given)(\d{0,2})")
+TEMPLATE_FIELDS = {"title": "title", "year": "year", "date": "year", "journal": "venue",
+                   "conference": "venue", "book-title": "venue", "booktitle": "venue",
+                   "work": "venue", "website": "venue", "publisher": "publisher",
+                   "doi": "doi", "arxiv": "eprint", "eprint": "eprint", "url": "url"}
 # A block's labels lie on consecutive lines; a blank line or two may sit between them.
 MAX_GAP_LINES = 2
 MAX_JSON_CHARS = 20_000
@@ -74,6 +88,10 @@ def find_structured(text: str) -> list[Citation]:
         found += _json_objects(text)
     if "ER  -" in text:
         found += _ris_records(text)
+    if "%T " in text:
+        found += _refer_records(text)
+    if "{{" in text:
+        found += _cite_templates(text)
     return disjoint(found)
 
 
@@ -217,19 +235,75 @@ def _ris_records(text: str) -> list[Citation]:
         end = ends[following][1]
         if number + 1 < len(starts) and starts[number + 1] < ends[following][0]:
             continue  # another record starts before this one ends: this one is broken
+        found += _tagged_record(text, start, end, RIS_LINE.findall(text, start, end),
+                                RIS_FIELDS)
+    return found
+
+
+def _refer_records(text: str) -> list[Citation]:
+    """EndNote (refer) records: one citation each, its authors one "%A" line apiece."""
+    found: list[Citation] = []
+    for record in REFER_RECORD.finditer(text):
+        end = record.end() - record.group(0).endswith("\n")
+        found += _tagged_record(text, record.start(), end,
+                                REFER_LINE.findall(record.group(0)), REFER_FIELDS)
+    return found
+
+
+def _tagged_record(text: str, start: int, end: int, lines: list[tuple[str, str]],
+                   tags: dict[str, str]) -> list[Citation]:
+    """The citation of a record of tagged lines (RIS, refer), one author a line; [] when
+    its fields are too few."""
+    raw: dict[str, str | list[str]] = {}
+    authors: list[str] = []
+    for tag, value in lines:
+        field = tags.get(tag)
+        if field == "author":
+            authors.append(value.strip())
+        elif field and value.strip() and field not in raw:
+            raw[field] = value.strip()
+    if authors:
+        raw["author"] = authors
+    fields = _fields(raw)
+    return [] if fields is None else [Citation(text[start:end], (start, end), "reference",
+                                               fields)]
+
+
+def _cite_templates(text: str) -> list[Citation]:
+    """Wikipedia's {{cite ...}} and {{citation}} templates: one citation each."""
+    found: list[Citation] = []
+    for template in CITE_TEMPLATE.finditer(text):
         raw: dict[str, str | list[str]] = {}
-        authors: list[str] = []
-        for tag, value in RIS_LINE.findall(text, start, end):
-            field = RIS_FIELDS.get(tag)
-            if field == "author":
-                authors.append(value.strip())
-            elif field and value.strip() and field not in raw:
-                raw[field] = value.strip()
-        if authors:
-            raw["author"] = authors
+        people: dict[str, dict[str, str]] = {}
+        more = False
+        # "[[Link|text]]" inside a value holds a "|" of its own.
+        body = re.sub(r"\[\[(?:[^\[\]|]{0,200}\|)?([^\[\]|]{0,300})\]\]", r"\1", template.group(1))
+        for parameter in body.split("|"):
+            key, _, value = parameter.partition("=")
+            key, value = key.strip().lower(), value.strip()
+            if not value:
+                continue
+            name = TEMPLATE_NAME.fullmatch(key)
+            if name is not None:
+                people.setdefault(name.group(2) or "1", {})[name.group(1)] = value
+            elif key in ("authors", "vauthors"):
+                raw["author"] = value
+            elif key == "display-authors" and value.replace(" ", "").lower() == "etal":
+                more = True  # the work has more authors than those listed
+            elif TEMPLATE_FIELDS.get(key) and TEMPLATE_FIELDS[key] not in raw:
+                raw[TEMPLATE_FIELDS[key]] = value
+        names = [person.get("author") or " ".join(
+                     filter(None, (person.get("first") or person.get("given"),
+                                   person.get("last") or person.get("surname"))))
+                 for _, person in sorted(people.items(), key=lambda item: int(item[0]))]
+        if any(names):
+            raw["author"] = [name for name in names if name] + ["et al."] * more
+        if str(raw.get("year", "")):
+            dated = re.search(r"(?:1[6-9]|20)\d\d", str(raw["year"]))
+            raw["year"] = dated.group(0) if dated else ""
         fields = _fields(raw)
         if fields is not None:
-            found.append(Citation(text[start:end], (start, end), "reference", fields))
+            found.append(Citation(template.group(0), template.span(), "reference", fields))
     return found
 
 
