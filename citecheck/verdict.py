@@ -27,6 +27,7 @@ from citecheck.match import Candidate
 from citecheck.records import (
     DISTINCTIVE_TITLE_CHARS,
     Record,
+    family_name,
     is_wellformed_doi,
     normalize_text,
 )
@@ -35,6 +36,10 @@ from citecheck.venues import VenueTable
 VERIFIED = "verified"
 MISMATCH = "mismatch"
 NOT_FOUND = "not_found"
+# A quoted or linked phrase is a title ("“X” (ICLR 2018)", "[X](https://...)"), and so is a
+# longer one or one with a subtitle; a few words may name a topic ("Deep Residual Networks").
+TOPIC_WORDS = 6
+_TITLE_MARKS = "\"“”„«‘'["
 UNVERIFIABLE = "unverifiable"
 VERDICTS = (VERIFIED, MISMATCH, NOT_FOUND, UNVERIFIABLE)
 FLAGGED = (MISMATCH, NOT_FOUND)
@@ -241,13 +246,22 @@ def _suggestions(ranked: list[tuple[float, Comparison]]) -> list[Suggestion]:
 
 
 Versions = Callable[[Record], list[Record]]
+# A family name and a year -> the index's works of that year with an author of that name.
+AuthorWorks = Callable[[str, int], list[Record]]
+# Works looked at for one in-text cite; at the cap, a common name may hide the one meant.
+AUTHOR_WORKS = 200
 """versions(record): every record of the record's work (preprint, published, ...)."""
 
 
 def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
            coverage: Coverage, *, today: date | None = None,
-           versions: Versions | None = None) -> CitationResult:
-    """Turn a citation and its candidate records into a verdict."""
+           versions: Versions | None = None,
+           author_works: AuthorWorks | None = None) -> CitationResult:
+    """Turn a citation and its candidate records into a verdict.
+
+    ``versions``: a work's versions; ``author_works``: the works of a cited author in a year,
+    for the words an in-text cite is given with (both look-ups in the index, made only when
+    a verdict needs them)."""
     fields = citation.fields
     if citation.problem is not None:  # seen but not checkable: reported, never dropped
         return CitationResult(citation, UNVERIFIABLE, 0.5, reason=citation.problem)
@@ -331,6 +345,20 @@ def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
             citation, UNVERIFIABLE, 0.5, suggestions=suggestions,
             reason=f"the title read from it is {misread_as}: its authors, title and venue "
                    "could not be told apart")
+    if citation.kind == "title" and not mismatches and _topic_like(citation):
+        # "- Deep Residual Networks (He et al., CVPR 2016)", "**Contrastive Language-Image
+        # Pretraining** (Radford et al., 2021)": words given with an in-text cite, neither
+        # quoted nor linked, may name the cited work's topic rather than its title; the
+        # cite is wrong only when its author has no work there.
+        told, meant = _cited_authors_work(fields, venues, author_works)
+        if not told or meant is not None:
+            where = f"{venues.venue_key(fields.venue or '')} {fields.year}".strip()
+            return CitationResult(
+                citation, UNVERIFIABLE, 0.5, record=meant, suggestions=suggestions,
+                reason="no record has this title, but the words before an in-text cite may "
+                       "name the cited work's topic rather than its title"
+                       + (f": {family_name(fields.authors[0])}'s {where} work is "
+                          f"{meant.title!r}" if meant else ""))
     confidence = min(0.99, 0.5 + (NEAR_TITLE - min(best_title, NEAR_TITLE)) / NEAR_TITLE)
     reason = "no record in the index is close enough: probable hallucination"
     if listed:
@@ -472,6 +500,31 @@ def _carries_title(text: str, record: Record) -> bool:
         if set_off and (not after or after in _AFTER_TITLE):
             return True
     return False
+
+
+def _topic_like(citation: Citation) -> bool:
+    """A title given with its in-text cite, neither quoted nor linked, of a few words and no
+    subtitle: "- X (He et al., 2016)", "**X** (He et al., 2016)"; a topic is named so too."""
+    title = citation.fields.title or ""
+    return (citation.text[:1] not in _TITLE_MARKS and bool(citation.fields.authors)
+            and citation.fields.year is not None and ":" not in title
+            and len(title.split()) <= TOPIC_WORDS)
+
+
+def _cited_authors_work(fields: CitedFields, venues: VenueTable,
+                        author_works: AuthorWorks | None) -> tuple[bool, Record | None]:
+    """Whether the index can tell, and the cited first author's work in the cited venue-year
+    that the cite may point to: (True, None) when the index holds no work of that author
+    there (the cite itself is wrong); (False, None) without a look-up or for a name too
+    common to search."""
+    if author_works is None or fields.year is None:
+        return False, None
+    works = author_works(family_name(fields.authors[0]), fields.year)
+    venue = venues.venue_key(fields.venue) if fields.venue else None
+    there = [r for r in works if venue is None or venues.venue_key(r.venue or "") == venue]
+    if there:
+        return True, max(there, key=lambda r: title_similarity(fields.title, r.title))
+    return len(works) < AUTHOR_WORKS, None
 
 
 def _split_otherwise(cited: list[str], expected: list[str]) -> bool:

@@ -19,7 +19,14 @@ from citecheck.match import Candidate, retrieve_many
 from citecheck.records import Record
 from citecheck.report import IndexInfo, Report
 from citecheck.venues import VenueTable, default_venue_table
-from citecheck.verdict import NOT_FOUND, UNVERIFIABLE, CitationResult, Coverage, decide
+from citecheck.verdict import (
+    AUTHOR_WORKS,
+    NOT_FOUND,
+    UNVERIFIABLE,
+    CitationResult,
+    Coverage,
+    decide,
+)
 
 if TYPE_CHECKING:  # requests costs a CLI run ~0.3 s; only --online needs it
     from citecheck.online import OnlineResolver
@@ -122,7 +129,8 @@ class Verifier:
                 _check(deadline)
             first = positions[0]
             result = decide(citations[first], candidates.get(first, []), self.venues,
-                            self.coverage, today=self.today, versions=self._versions)
+                            self.coverage, today=self.today, versions=self._versions,
+                            author_works=self._author_works)
             if self.online is not None and result.verdict in (NOT_FOUND, UNVERIFIABLE):
                 result = self._consult_online(result)
             for position in positions:
@@ -137,6 +145,10 @@ class Verifier:
 
     def _versions(self, record: Record) -> list[Record]:
         return self.index.store.versions(record.work) if record.work else [record]
+
+    def _author_works(self, family: str, year: int) -> list[Record]:
+        store = self.index.store
+        return list(store.get(store.rids_by_family_year(family, year, AUTHOR_WORKS)).values())
 
     def _consult_online(self, local: CitationResult) -> CitationResult:
         """Look a citation the index lacks up online; a failure keeps the local verdict.

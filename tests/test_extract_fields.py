@@ -493,3 +493,16 @@ def test_an_author_date_entry_whose_names_the_parser_rejects_is_still_read() -> 
     # A dated sentence of prose is no entry.
     assert extract("We follow the setup of the original paper (2020). Results are below and "
                    "they hold.") == []
+
+
+def test_pages_before_the_volume_are_no_venue() -> None:
+    # ASA: "Pp. 8748–63 in Proceedings of ...", a chapter's editors after its book.
+    fields = parse_reference(
+        "Radford, Alec, Jong Wook Kim, Chris Hallacy, et al. 2021. “Learning Transferable Visual "
+        "Models From Natural Language Supervision.” Pp. 8748–63 in Proceedings of the 38th "
+        "International Conference on Machine Learning. PMLR.")
+    assert fields.venue is not None
+    assert fields.venue.startswith("Proceedings of the 38th International Conference")
+    chapter = parse_reference("Smith, John. 2020. “A Study of Quokkas.” Pp. 1–10 in The Book of "
+                              "Marsupials, edited by J. Doe. New York: Press.")
+    assert chapter.venue == "The Book of Marsupials"

@@ -354,3 +354,35 @@ def test_long_author_lists_show_where_they_differ(verifier) -> None:  # type: ig
 def test_the_quoted_title_citation_spans_only_the_title_and_its_date() -> None:
     [citation] = extract(f'Zhang et al. introduced this in "{AUTO_COT}" (ICLR 2023).')
     assert citation.text == f'"{AUTO_COT}" (ICLR 2023)'
+
+
+# --- Family names of one letter (South Indian names: "Maria Nancy C") ------------------------
+
+SSN = ("SSN_IT_NLP@DravidianLangTech 2025: Abusive Tamil and Malayalam Text targeting Women on "
+       "Social Media")
+SSN_VENUE = ("Proceedings of the Fifth Workshop on Speech, Vision, and Language Technologies for "
+             "Dravidian Languages")
+
+
+@pytest.mark.parametrize("entry", [
+    f"1. C, M. N., N, R. & R, S. {SSN}. *{SSN_VENUE}* (2025).",  # Nature
+    f"C, M. N., N, R., & R, S. (2025). {SSN}. *{SSN_VENUE}*.",  # APA
+    f"C, M. N.; N, R.; R, S. {SSN}. In *{SSN_VENUE}*; 2025.",  # ACS
+    f"1. C, M.N., N, R., R, S.: {SSN}. In: {SSN_VENUE} (2025)",  # Springer LNCS
+    f"1. C MN, N R, R S. {SSN}. {SSN_VENUE}. 2025.",  # Vancouver
+    f"[1] C M N, N R, R S. {SSN}[C]//{SSN_VENUE}. 2025.",  # GB/T 7714
+    f"C, Maria Nancy, N, Radha and R, Swathika. {SSN}. In: *{SSN_VENUE}*. 2025.",  # ISO 690
+])
+def test_family_names_of_one_letter_are_read(verifier, entry: str) -> None:  # type: ignore[no-untyped-def]
+    fields = parse_reference(entry)
+    assert len(fields.authors) == 3 and fields.title == SSN
+    assert [name.split()[-1] for name in fields.authors] == ["C", "N", "R"]
+    assert only_result(verifier, entry).verdict == "verified"
+
+
+def test_a_dotted_letter_before_a_family_name_stays_with_its_own_name() -> None:
+    # "C." ends "N. d. l. C." (Nora de la Cruz Arana); "Flores" after it is the next name.
+    fields = parse_reference("Manzanarez, G. A., Arana, N. d. l. C., Flores, J. G., Medina, Y. "
+                             "G., Monroy, R., & Pernelle, N. (2025). Can artificial intelligence "
+                             "write like borges? *arXiv (cs.CL)*.")
+    assert not any(name.startswith("Flores") for name in fields.authors)  # not "Flores C."

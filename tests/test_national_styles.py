@@ -1,6 +1,7 @@
 """References in national standards that print family names in capitals: GB/T 7714 (China:
-"KIM J W, HE K, et al. Title[C]//Venue. 2021: 1-9.") and ISO 690 ("LIU, Lingjie, DE BIE,
-Tijl and ... Title. In: Venue. 2018.").
+"KIM J W, HE K, et al. Title[C]//Venue. 2021: 1-9."), ISO 690 ("LIU, Lingjie, DE BIE,
+Tijl and ... Title. In: Venue. 2018.") and DIN 1505 (Germany: "FU, Zhenyong ; XIANG, Tao:
+Title. In: Venue, 2015").
 
 Before, a GB/T 7714 reference of a real work was flagged nearly every time (the type mark
 "[C]//" glued to the title made it another title; "HE K" and "KIM J W" were no names), and
@@ -34,6 +35,11 @@ GBT = [
      "natural language[C]//Proceedings of the 60th Annual Meeting of the Association for "
      "Computational Linguistics. 2022: 1075-1093."),
 ]
+DIN = [
+    ("FU, Zhenyong ; XIANG, Tao ; KODIROV, Elyor ; GONG, Shaogang: Zero-Shot Object Recognition "
+     "by Semantic Manifold Distance. In: IEEE Conference on Computer Vision and Pattern "
+     "Recognition (CVPR), 2015, S. 2635–2644"),
+]
 ISO = [
     ("FU, Zhenyong, XIANG, Tao, KODIROV, Elyor and GONG, Shaogang. Zero-Shot Object "
      "Recognition by Semantic Manifold Distance. In: *CVPR 2015*. 2015."),
@@ -53,7 +59,7 @@ def verifier(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
     opened.close()
 
 
-@pytest.mark.parametrize("reference", GBT + ISO)
+@pytest.mark.parametrize("reference", GBT + ISO + DIN)
 def test_a_real_work_in_a_national_style_is_verified(verifier, reference: str) -> None:  # type: ignore[no-untyped-def]
     result = only_result(verifier, reference)
     assert result.verdict == "verified", (result.mismatches, result.reason)
@@ -91,10 +97,16 @@ def test_iso_names_in_capitals_with_particles_are_read() -> None:
         "J. Devlin", "M. W. Chang", "K. Lee", "K. Toutanova"]
 
 
+def test_din_names_spaced_off_their_semicolons_are_all_read() -> None:
+    assert parse_reference(DIN[0]).authors == ["Zhenyong Fu", "Tao Xiang", "Elyor Kodirov",
+                                               "Shaogang Gong"]
+
+
 def test_a_wrong_author_in_a_national_style_is_a_mismatch(verifier) -> None:  # type: ignore[no-untyped-def]
     gbt = only_result(verifier, GBT[1].replace("HIRSCH E", "LIANG P"))
     iso = only_result(verifier, ISO[0].replace("KODIROV, Elyor", "LIANG, Percy"))
-    for result in (gbt, iso):
+    din = only_result(verifier, DIN[0].replace("KODIROV, Elyor", "LIANG, Percy"))
+    for result in (gbt, iso, din):
         assert result.verdict == "mismatch"
         assert [m.field for m in result.mismatches] == ["authors"]
 

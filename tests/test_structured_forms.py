@@ -293,14 +293,25 @@ def led(lead: str, title: str = TITLE) -> str:
     return f"1. **{lead} (2018)** – *{title}*. ICLR.\n"
 
 
-@pytest.mark.parametrize("form", [listed, led])
-def test_a_title_listed_with_its_cite_is_checked(verifier: Verifier, form) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("form", "missing_verdict"), [(listed, "unverifiable"), (led, "not_found")])
+def test_a_title_listed_with_its_cite_is_checked(verifier: Verifier, form,  # type: ignore[no-untyped-def]
+                                                 missing_verdict: str) -> None:
     (right,) = verifier.verify_text(form("Plappert et al.")).results
     assert (right.citation.fields.title, right.verdict) == (TITLE, "verified")
     (wrong,) = verifier.verify_text(form("Liang and Abbeel")).results
     assert wrong.verdict == "mismatch" and [m.field for m in wrong.mismatches] == ["authors"]
+    # Unquoted words before an in-text cite may name a topic ("- Parameter Noise for Deep
+    # Exploration (Plappert et al., ICLR 2018)"): a title no record has is not an accusation
+    # there; after a lead of names and a date, the words are the title.
     invented = "Spectral Token Routing for Sample-Efficient Exploration"
     (missing,) = verifier.verify_text(form("Plappert et al.", invented)).results
+    assert missing.verdict == missing_verdict
+    # The cite itself is wrong when its author has no work there.
+    (wrong_cite,) = verifier.verify_text(form("Liang et al.", invented)).results
+    assert wrong_cite.verdict == "not_found"
+    # A subtitle makes it a title either way.
+    subtitled = "Spectral Token Routing: Sample-Efficient Exploration with Parameter Noise"
+    (missing,) = verifier.verify_text(form("Plappert et al.", subtitled)).results
     assert missing.verdict == "not_found"
 
 
@@ -315,3 +326,13 @@ def test_an_emphasised_title_with_a_year_is_not_read_as_names() -> None:
     (citation,) = extract("1. **Attention Is All You Need (2017)** – Vaswani et al. NeurIPS.\n")
     assert citation.fields.title.startswith("Attention Is All You Need")
     assert (citation.fields.authors, citation.fields.year) == (["Vaswani"], 2017)
+
+
+@pytest.mark.parametrize("label", ["- Exploration by Parameter Noise (Plappert et al., ICLR 2018)\n",
+                                   "**Exploration by Parameter Noise** (Plappert et al., ICLR 2018)"])
+def test_a_topic_named_with_an_in_text_cite_is_no_accusation(verifier: Verifier,  # type: ignore[no-untyped-def]
+                                                              label: str) -> None:
+    results = verifier.verify_text(f"Key ideas:\n\n{label}").results
+    assert results and not any(r.flagged for r in results), [(r.verdict, r.reason) for r in results]
+    # The reason names the work the cite points to.
+    assert any(TITLE in (r.reason or "") for r in results)

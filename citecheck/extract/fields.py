@@ -93,12 +93,15 @@ ABBREVIATIONS = frozenset({
     "vs", "e.g", "i.e", "etc", "no", "nr", "vol", "st", "dr", "mr", "mrs", "ms", "prof", "fig",
     "eq", "al", "inc", "ltd", "co", "jr", "sr", "pp", "ca", "cf", "approx", "dept", "univ",
 })
-VENUE_LEAD = re.compile(r"^\s*(?:[,.:;]\s*)*(?:[Ii]n:?\s+|[Ii]m:?\s+|[Dd]ans:?\s+)?")
+# (ASA puts the pages first: "Pp. 8748–63 in Proceedings of ...".)
+VENUE_LEAD = re.compile(r"^\s*(?:[,.:;]\s*)*(?:[Pp]p?\.\s?\w{1,7}(?:\s?[–—-]\s?\w{1,7})?\s(?=in\s))?"
+                        r"(?:[Ii]n:?\s+|[Ii]m:?\s+|[Dd]ans:?\s+)?")
 VENUE_CUT = re.compile(
     r",\s*(?:\d|[Vv]ol|pp?\.|[Nn]o\.|pages|[A-Z][a-z]+\s\d{1,2}\b)"
     r"|\s\d{1,5}\s?[(:,]|\s\d{1,4}\.\d{1,4}\s\(|\s\(|\(\d|\.\s(?:\d|[Vv]ol|pp?\.)|;\s|:\s\d"
     r"|\s\d{1,4}[,.]?\s*$"
     r"|,?\s(?:19|20)\d\d\b|\.\s(?=[A-Z][a-z]+:)|,\s(?:[A-Z][a-z]+\s?)+:\s|\.\s*$"
+    r"|,\sedited\sby\b"
 )
 VOLUME = re.compile(r"\b(?:[Vv]ol(?:ume)?\.?\s?(\d{1,5})|(\d{1,5})\s?\(\d{1,4}[^)]{0,10}\))")
 PAGES = re.compile(r"\b(?:pp?\.\s?)?(\d{1,6}\s?[–\-—]{1,2}\s?\d{1,6})\b|\bpp?\.\s?(\d{1,6})\b")
@@ -123,6 +126,9 @@ _DOTTED_ABBREVIATION = re.compile(r"(?:[A-Za-z]\.){1,4}[A-Za-z]")
 _NUMBERED_PART = re.compile(r"\s\d{1,2}\.\s")
 _EMPHASIS_SIGNS = re.compile(r"[*_]{1,2}")
 _TIGHT_COMMA = re.compile(r"(?<=[a-z.]),(?=[A-Z])")
+# French and German typography space a semicolon off the word before it (DIN 1505:
+# "VASWANI, Ashish ; SHAZEER, Noam: Title"); the names reader wants it on that word.
+_SPACED_SEMICOLON = re.compile(r"(?<=\S)\s+;(?=\s)")
 # A mark of equal contribution after a name in a list: "R. Lowe*, A. Gupta*, J. Foerster".
 _CONTRIBUTION_MARK = re.compile(
     r"(\b[A-Z]\.\s?(?:[A-Z]\.\s?)*[A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)?)[*†‡]+(?=,|\s(?:and|&)\s)")
@@ -509,6 +515,8 @@ def parse_reference(entry: str, *, alternatives: bool = True) -> CitedFields:
     body = dehyphenate(take_identifiers(text, identifiers))
     body = PLACEHOLDER_AUTHOR.sub("", body)
     body = _TIGHT_COMMA.sub(", ", body)
+    if " ;" in body:
+        body = _SPACED_SEMICOLON.sub(";", body)
     if "]" in body:
         body = _DOCUMENT_TYPE.sub(_document_type_stop, body)
     if "*" in body or "†" in body or "‡" in body:

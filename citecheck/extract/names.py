@@ -278,16 +278,35 @@ def _mla_given(tokens: list[_Token], j: int) -> bool:
 
 def _initial_family(tokens: list[_Token], j: int) -> bool:
     """Tokens ``j``.. are "R., M. B.," or "R., Mallikarjun B.,": a family name that is one
-    initial (South Indian names: "Mallikarjun B. R."), then given names ending in a comma,
-    so that the list goes on; "Keri, S. Kiss, I." never starts with an initial."""
-    if not (j + 1 < len(tokens) and len(tokens[j].core) == 2 and tokens[j].is_initials
-            and tokens[j].punct[:1] == ","):
+    initial (South Indian names: "Mallikarjun B. R."), then given names, where a list goes on
+    or ends; "Keri, S. Kiss, I." never starts with an initial."""
+    # (Written without its dot too: "C, M. N., N, R., & R, S." for Maria Nancy C et al.)
+    if not (j + 1 < len(tokens) and tokens[j].punct[:1] == "," and (
+            (len(tokens[j].core) == 2 and tokens[j].is_initials)
+            or (len(tokens[j].core) == 1 and tokens[j].core.isupper()))):
         return False
+    # Given names follow: initials, or a word and initials; after a letter without its dot,
+    # words too ("C, Maria Nancy, N, Radha and R, Swathika."; after "C.," a word is the next
+    # family name: "Arana, N. d. l. C., Flores, J. G.").
+    words = len(tokens[j].core) == 1
     k = j + 1
-    while k < len(tokens) and (tokens[k].is_initials or (k == j + 1 and tokens[k].is_word)) \
-            and not tokens[k].punct and k - j < 3:
+    while k < len(tokens) and (tokens[k].is_initials or (tokens[k].is_word and (
+            words or k == j + 1))) and not tokens[k].punct and k - j < 3:
         k += 1
-    return k < len(tokens) and tokens[k].is_initials and tokens[k].punct[:1] == ","
+    given = k < len(tokens) and (tokens[k].is_initials or (words and tokens[k].is_word))
+    if not given and k > j + 1:
+        k, given = k - 1, True  # the given names end: "& R, S. (2025)", "N, Radha and"
+    if not given:
+        return False
+    # The list goes on after it ("," or ";" or "and"), or ends there: at a colon (LNCS), or
+    # after "and", before a date or a quote.
+    punct = tokens[k].punct
+    after = tokens[k + 1].core if k + 1 < len(tokens) else ""
+    # The last name of a list: after "and", or after a semicolon (ACS: "C, M. N.; R, S.").
+    last = j > 0 and (tokens[j - 1].core in AND_WORDS or tokens[j - 1].punct[:1] == ";")
+    return punct[:1] in (",", ";") or ":" in punct or after in AND_WORDS or (
+        last and (tokens[k].core.endswith(".") or "." in punct or _ends_name(tokens, k + 1)
+                  or after[:1] in "(“\"'"))
 
 
 def _joined_family(tokens: list[_Token], j: int) -> bool:
@@ -400,6 +419,8 @@ def _vancouver(tokens: list[_Token], i: int) -> tuple[str, int] | None:
             j += 1
             continue
         break
+    if not family and _letter_family(tokens, i):
+        family, j = [tokens[i].core], i + 1  # "C MN, N R, R S." for Maria Nancy C et al.
     if not family or j >= len(tokens) or not any(t[0].isupper() for t in family):
         return None
     token = tokens[j]
@@ -419,6 +440,27 @@ def _vancouver(tokens: list[_Token], i: int) -> tuple[str, int] | None:
         initials.append(token.core)
     given = " ".join(_initials_display(i) for i in initials)
     return f"{given} {_family_display(family)}", j + 1
+
+
+def _letter_family(tokens: list[_Token], i: int) -> bool:
+    """Token ``i`` is a family name of one letter in a Vancouver list ("C MN, N R, R S." for
+    Maria Nancy C et al.): its initials follow, and a name of the same shape is next to it."""
+    def letter_name_end(k: int) -> int:  # the token after a letter and its initials, or 0
+        if not (k + 1 < len(tokens) and len(tokens[k].core) == 1 and tokens[k].core.isupper()
+                and not tokens[k].punct):
+            return 0
+        spaced = _spaced_initials(tokens, k + 1)
+        if spaced:
+            return spaced[1]
+        given = tokens[k + 1]
+        plain = given.is_bare_initials and given.punct[:1] in (",", ".")
+        return k + 2 if plain or (len(given.core) == 2 and given.core[1] == ".") else 0
+
+    after = letter_name_end(i)
+    if not after:
+        return False
+    in_list = i > 0 and tokens[i - 1].punct[:1] == ","
+    return in_list or (tokens[after - 1].punct[:1] == "," and bool(letter_name_end(after)))
 
 
 def _spaced_initials(tokens: list[_Token], j: int) -> tuple[str, int] | None:

@@ -320,6 +320,17 @@ class Store:
                           [f'title : ^"{" ".join(words)}"', SHORT_TITLE_SCAN])
         return [int(rid) for rid, found in rows if title_key(str(found)) == key][:TITLE_HITS]  # type: ignore[call-overload]
 
+    def rids_by_family_year(self, family: str, year: int, limit: int = 50) -> list[int]:
+        """Records of ``year`` with an author of family name ``family`` (up to ``limit``)."""
+        words = normalize_text(family).split()
+        if not words:
+            return []
+        rows = self._rows(
+            "SELECT r.rid FROM records_fts f JOIN records r ON r.rid = f.rowid "
+            "WHERE records_fts MATCH ? AND r.year = ? LIMIT ?",
+            [f'family_names : "{" ".join(words)}"', year, limit])
+        return [int(r[0]) for r in rows]  # type: ignore[call-overload]
+
     @cached_property
     def has_title_keys(self) -> bool:
         return self._has_table("titles")
