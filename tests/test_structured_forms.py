@@ -336,3 +336,9 @@ def test_a_topic_named_with_an_in_text_cite_is_no_accusation(verifier: Verifier,
     assert results and not any(r.flagged for r in results), [(r.verdict, r.reason) for r in results]
     # The reason names the work the cite points to.
     assert any(TITLE in (r.reason or "") for r in results)
+
+
+def test_a_refer_record_of_many_authors_is_one_record() -> None:
+    names = "".join(f"%A Author{n}, Given\n" for n in range(150))
+    (citation,) = extract(f"%0 Report\n{names}%T {TITLE}\n%D 2018\n")
+    assert len(citation.fields.authors) == 150 and citation.fields.title == TITLE

@@ -63,7 +63,8 @@ RIS_FIELDS = {"TI": "title", "T1": "title", "AU": "author", "A1": "author", "PY"
               "BT": "venue", "J2": "venue", "DO": "doi", "UR": "url"}
 # An EndNote (refer) record: "%A Vaswani, Ashish", "%T Attention Is All You Need", one tag a
 # line, the record's lines together.
-REFER_RECORD = re.compile(r"(?:^[ \t]{0,3}%[A-Z0-9@] [^\n]{0,4000}(?:\n|$)){2,60}", re.MULTILINE)
+# (A record may list thousands of authors: the GPT-4 report has 280.)
+REFER_RECORD = re.compile(r"(?:^[ \t]{0,3}%[A-Z0-9@] [^\n]{0,4000}(?:\n|$)){2,5000}", re.MULTILINE)
 REFER_LINE = re.compile(r"^[ \t]{0,3}%([A-Z0-9@]) ([^\n]{0,4000})$", re.MULTILINE)
 REFER_FIELDS = {"T": "title", "A": "author", "D": "year", "J": "venue", "B": "venue",
                 "R": "doi", "U": "url"}
