@@ -19,6 +19,7 @@ from citecheck.compare import (
     title_extends,
     title_similarity,
 )
+from citecheck.extract.fields import QUOTE_OPEN
 from citecheck.extract.guided import all_readings
 from citecheck.extract.names import AND_WORDS, ORGANISATION, names_only
 from citecheck.extract.types import Citation, CitedFields
@@ -36,13 +37,13 @@ from citecheck.venues import VenueTable
 VERIFIED = "verified"
 MISMATCH = "mismatch"
 NOT_FOUND = "not_found"
-# A quoted or linked phrase is a title ("“X” (ICLR 2018)", "[X](https://...)"), and so is a
-# longer one or one with a subtitle; a few words may name a topic ("Deep Residual Networks").
-TOPIC_WORDS = 6
-_TITLE_MARKS = "\"“”„«‘'["
 UNVERIFIABLE = "unverifiable"
 VERDICTS = (VERIFIED, MISMATCH, NOT_FOUND, UNVERIFIABLE)
 FLAGGED = (MISMATCH, NOT_FOUND)
+# A quoted or linked phrase is a title ("“X” (ICLR 2018)", "[X](https://...)"), and so is a
+# longer one or one with a subtitle; a few words may name a topic ("Deep Residual Networks").
+TOPIC_WORDS = 6
+_TITLE_MARKS = QUOTE_OPEN + "["
 SUGGESTIONS = 3
 # Candidates compared field by field (the rest of the fused shortlist only feeds recall).
 FULL_COMPARISONS = 4
@@ -246,11 +247,11 @@ def _suggestions(ranked: list[tuple[float, Comparison]]) -> list[Suggestion]:
 
 
 Versions = Callable[[Record], list[Record]]
-# A family name and a year -> the index's works of that year with an author of that name.
+"""versions(record): every record of the record's work (preprint, published, ...)."""
 AuthorWorks = Callable[[str, int], list[Record]]
+"""author_works(family, year): the index's works of that year with an author of that name."""
 # Works looked at for one in-text cite; at the cap, a common name may hide the one meant.
 AUTHOR_WORKS = 200
-"""versions(record): every record of the record's work (preprint, published, ...)."""
 
 
 def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,

@@ -20,6 +20,7 @@ from citecheck.extract.identifiers import (
     may_hold,
 )
 from citecheck.extract.names import (
+    CAPITALISED_PARTICLES,
     NOT_NAMES,
     AuthorList,
     author_readings,
@@ -144,7 +145,6 @@ _EMPHASISED_LEAD = re.compile(r"^(\*\*|__|\*|_)([^*_\n]{4,180}?)\1[.,:]?\s{0,2}(
 _NAMES_DATE = re.compile(r"(?P<names>[^\W\d_][^\n]{0,160}?),?\s\(?(?:1[6-9]|20)\d\d[a-z]?\)?")
 _LEAD_NAME_BREAK = re.compile(r",?\s(?:and|&)\s|,\s|,?\set\.?\sal\.?$")
 # A name there: "He", "Abu-El-Haija", "Özateş", "K. He", "van den Oord".
-_LEAD_PARTICLES = frozenset({"van", "von", "de", "der", "den", "di", "da", "le", "la"})
 _LEAD_NAME = re.compile(r"(?:[^\W\d_]+\.?\s){0,3}[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 # GB/T 7714 (the Chinese national style) marks a title's document type after it, unspaced:
 # "Attention is all you need[C]//Advances in ...", "...[J]. Nature, 2015". "//" opens the
@@ -559,7 +559,7 @@ def names_and_date(phrase: str) -> bool:
         return False
     pieces = [piece for piece in _LEAD_NAME_BREAK.split(dated["names"].strip()) if piece]
     return all(_LEAD_NAME.fullmatch(piece) and all(
-        (word[0].isupper() and word.lower() not in NOT_NAMES) or word in _LEAD_PARTICLES
+        (word[0].isupper() and word.lower() not in NOT_NAMES) or word in CAPITALISED_PARTICLES
         for word in piece.split()) for piece in pieces)
 
 

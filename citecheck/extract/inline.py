@@ -158,8 +158,7 @@ def _title_in_prose(text: str, match: re.Match[str], pattern: re.Pattern[str]) -
     if dated is not None:
         # "“X” (ICLR 2018)": the year, and the venue when it is one word in capitals (an
         # acronym); "“X” (Vaswani et al., 2017)": the year and the authors.
-        fields.year = int(dated["year"][:4])
-        fields.venue = dated["venue"] or dated["named_venue"] or dated["venue_after"]
+        fields.year, fields.venue = int(dated["year"][:4]), _date_venue(dated)
         if dated["authors"]:
             named = _author_fields(dated["authors"], None)
             fields.authors, fields.et_al = named.authors, named.et_al
@@ -175,6 +174,11 @@ def _title_in_prose(text: str, match: re.Match[str], pattern: re.Pattern[str]) -
             named = _author_fields(authors["names"], None)
             fields.authors, fields.et_al = named.authors, named.et_al
     return Citation(text[match.start():end], (match.start(), end), "title", fields)
+
+
+def _date_venue(dated: re.Match[str]) -> str | None:
+    """The venue a TITLE_DATE match names, before or after the year."""
+    return dated["venue"] or dated["named_venue"] or dated["venue_after"]
 
 
 def _title_of(match: re.Match[str], pattern: re.Pattern[str]) -> str:
@@ -303,7 +307,7 @@ def _listed_title(text: str, match: re.Match[str]) -> Citation | None:
         return None
     named = _author_fields(dated["authors"], dated["year"])
     fields = CitedFields(title=title, authors=named.authors, et_al=named.et_al, year=named.year,
-                         venue=dated["named_venue"] or dated["venue_after"])
+                         venue=_date_venue(dated))
     start, end = match.start("title"), dated.end()
     return Citation(text[start:end], (start, end), "title", fields)
 
