@@ -123,6 +123,14 @@ def test_abbreviated_venue_names_resolve() -> None:
         ("Adv. Neural Inf. Process. Syst.", "NeurIPS"),
         ("J. Mach. Learn. Res.", "JMLR"),
         ("Trans. Assoc. Comput. Linguist.", "TACL"),
+        # IEEE's reference style abbreviates proceedings so ("Recognit.", "Comput.", "Robot.").
+        ("Proc. IEEE Conf. Comput. Vis. Pattern Recognit.", "CVPR"),
+        ("Proc. IEEE/CVF Conf. Comput. Vis. Pattern Recognit.", "CVPR"),
+        ("Proc. IEEE Int. Conf. Robot. Autom.", "ICRA"),
+        ("Proc. IEEE/RSJ Int. Conf. Intell. Robots Syst.", "IROS"),
+        ("Proc. Annu. Meet. Assoc. Comput. Linguist.", "ACL"),
+        ("Proc. Conf. Empir. Methods Nat. Lang. Process.", "EMNLP"),
+        ("Proc. Int. Conf. Artif. Intell. Statist.", "AISTATS"),
     ]:
         venue = venues.resolve(name)
         assert venue is not None and venue.canonical == canonical, name
