@@ -506,3 +506,11 @@ def test_pages_before_the_volume_are_no_venue() -> None:
     chapter = parse_reference("Smith, John. 2020. “A Study of Quokkas.” Pp. 1–10 in The Book of "
                               "Marsupials, edited by J. Doe. New York: Press.")
     assert chapter.venue == "The Book of Marsupials"
+
+
+def test_when_a_preprint_was_posted_is_no_venue() -> None:
+    # AMA 11: "arXiv. Preprint posted online February 26, 2021."
+    fields = parse_reference("Radford A, Kim JW, Hallacy C, et al. Learning Transferable Visual "
+                             "Models From Natural Language Supervision. arXiv. Preprint posted "
+                             "online February 26, 2021. doi:10.48550/arXiv.2103.00020")
+    assert fields.venue == "Preprint" and fields.year == 2021

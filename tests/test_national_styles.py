@@ -1,7 +1,7 @@
 """References in national standards that print family names in capitals: GB/T 7714 (China:
 "KIM J W, HE K, et al. Title[C]//Venue. 2021: 1-9."), ISO 690 ("LIU, Lingjie, DE BIE,
 Tijl and ... Title. In: Venue. 2018.") and DIN 1505 (Germany: "FU, Zhenyong ; XIANG, Tao:
-Title. In: Venue, 2015").
+Title. In: Venue, 2015"); and GOST's "Title // Venue" (Russia).
 
 Before, a GB/T 7714 reference of a real work was flagged nearly every time (the type mark
 "[C]//" glued to the title made it another title; "HE K" and "KIM J W" were no names), and
@@ -95,6 +95,16 @@ def test_iso_names_in_capitals_with_particles_are_read() -> None:
     assert parse_reference("Devlin J, Chang MW, Lee K, Toutanova K. BERT: Pre-training of deep "
                            "bidirectional transformers. NAACL. 2019.").authors == [
         "J. Devlin", "M. W. Chang", "K. Lee", "K. Toutanova"]
+
+
+def test_gost_double_slash_opens_the_volume() -> None:
+    # GOST R 7.0.5 (Russia): "Title // Proceedings. 2021. P. 1-9."
+    fields = parse_reference("Sanyal S., Singh H., Ren X. FaiRR: Faithful and robust deductive "
+                             "reasoning over natural language // Proceedings of the 60th Annual "
+                             "Meeting of the ACL. 2022. P. 1075–1093.")
+    assert fields.title == "FaiRR: Faithful and robust deductive reasoning over natural language"
+    assert fields.venue == "Proceedings of the 60th Annual Meeting of the ACL"
+    assert fields.authors == ["S. Sanyal", "H. Singh", "X. Ren"]
 
 
 def test_din_names_spaced_off_their_semicolons_are_all_read() -> None:

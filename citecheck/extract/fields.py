@@ -102,7 +102,7 @@ VENUE_CUT = re.compile(
     r"|\s\d{1,5}\s?[(:,]|\s\d{1,4}\.\d{1,4}\s\(|\s\(|\(\d|\.\s(?:\d|[Vv]ol|pp?\.)|;\s|:\s\d"
     r"|\s\d{1,4}[,.]?\s*$"
     r"|,?\s(?:19|20)\d\d\b|\.\s(?=[A-Z][a-z]+:)|,\s(?:[A-Z][a-z]+\s?)+:\s|\.\s*$"
-    r"|,\sedited\sby\b"
+    r"|,\sedited\sby\b|\s(?:posted|published)\sonline\b"
 )
 VOLUME = re.compile(r"\b(?:[Vv]ol(?:ume)?\.?\s?(\d{1,5})|(\d{1,5})\s?\(\d{1,4}[^)]{0,10}\))")
 PAGES = re.compile(r"\b(?:pp?\.\s?)?(\d{1,6}\s?[–\-—]{1,2}\s?\d{1,6})\b|\bpp?\.\s?(\d{1,6})\b")
@@ -519,6 +519,8 @@ def parse_reference(entry: str, *, alternatives: bool = True) -> CitedFields:
         body = _SPACED_SEMICOLON.sub(";", body)
     if "]" in body:
         body = _DOCUMENT_TYPE.sub(_document_type_stop, body)
+    if " // " in body:
+        body = body.replace(" // ", ". In: ")  # GOST: "Title // Proceedings. 2017."
     if "*" in body or "†" in body or "‡" in body:
         body = _CONTRIBUTION_MARK.sub(r"\1", body)
     if body[:1] in "*_":
