@@ -149,6 +149,7 @@ _LEAD_NAME = re.compile(r"(?:[^\W\d_]+\.?\s){0,3}[^\W\d_]+(?:[-'’][^\W\d_]+)*"
 # GB/T 7714 (the Chinese national style) marks a title's document type after it, unspaced:
 # "Attention is all you need[C]//Advances in ...", "...[J]. Nature, 2015". "//" opens the
 # volume that holds the work, as "In:" does.
+_VOLUME_OPENS = ". In: "  # what GB/T's and GOST's "//" stand for
 _DOCUMENT_TYPE = re.compile(
     r"(?<=\S)\[(?:[CJMDRSPNGAZ]|EB|DB|CP)(?:/(?:OL|MT|DK|CD))?\]\s?(?:(//)\s?|[.,]\s?|$)")
 
@@ -520,7 +521,7 @@ def parse_reference(entry: str, *, alternatives: bool = True) -> CitedFields:
     if "]" in body:
         body = _DOCUMENT_TYPE.sub(_document_type_stop, body)
     if " // " in body:
-        body = body.replace(" // ", ". In: ")  # GOST: "Title // Proceedings. 2017."
+        body = body.replace(" // ", _VOLUME_OPENS)  # GOST: "Title // Proceedings. 2017."
     if "*" in body or "†" in body or "‡" in body:
         body = _CONTRIBUTION_MARK.sub(r"\1", body)
     if body[:1] in "*_":
@@ -576,7 +577,7 @@ def _unemphasised_author_date(body: str) -> str:
 
 def _document_type_stop(match: re.Match[str]) -> str:
     """A GB/T 7714 type mark as the sentence end it stands for ("//" as ". In: ")."""
-    return ". In: " if match.group(1) else ". "
+    return _VOLUME_OPENS if match.group(1) else ". "
 
 
 def _reading_key(fields: CitedFields) -> tuple[object, ...]:

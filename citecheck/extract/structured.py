@@ -71,6 +71,7 @@ REFER_FIELDS = {"T": "title", "A": "author", "D": "year", "J": "venue", "B": "ve
 # Wikipedia's citation templates: "{{cite journal |last1=Vaswani |first1=Ashish |title=...}}".
 CITE_TEMPLATE = re.compile(r"\{\{\s{0,3}(?:[Cc]ite[ _][a-z]{2,12}|[Cc]itation)\s{0,3}\|"
                            r"([^{}]{1,6000})\}\}")
+WIKI_LINK = re.compile(r"\[\[(?:[^\[\]|]{0,200}\|)?([^\[\]|]{0,300})\]\]")
 TEMPLATE_NAME = re.compile(r"(last|first|author|surname|given)(\d{0,2})")
 TEMPLATE_FIELDS = {"title": "title", "year": "year", "date": "year", "journal": "venue",
                    "conference": "venue", "book-title": "venue", "booktitle": "venue",
@@ -278,7 +279,7 @@ def _cite_templates(text: str) -> list[Citation]:
         people: dict[str, dict[str, str]] = {}
         more = False
         # "[[Link|text]]" inside a value holds a "|" of its own.
-        body = re.sub(r"\[\[(?:[^\[\]|]{0,200}\|)?([^\[\]|]{0,300})\]\]", r"\1", template.group(1))
+        body = WIKI_LINK.sub(r"\1", template.group(1))
         for parameter in body.split("|"):
             key, _, value = parameter.partition("=")
             key, value = key.strip().lower(), value.strip()
@@ -299,9 +300,6 @@ def _cite_templates(text: str) -> list[Citation]:
                  for _, person in sorted(people.items(), key=lambda item: int(item[0]))]
         if any(names):
             raw["author"] = [name for name in names if name] + ["et al."] * more
-        if str(raw.get("year", "")):
-            dated = re.search(r"(?:1[6-9]|20)\d\d", str(raw["year"]))
-            raw["year"] = dated.group(0) if dated else ""
         fields = _fields(raw)
         if fields is not None:
             found.append(Citation(template.group(0), template.span(), "reference", fields))
