@@ -48,8 +48,8 @@ def _initial(given: str, dotted: bool = True) -> str:
     """"Jean-Pierre" -> "J.-P."; "S." -> "S."; dotless for Vancouver ("JP")."""
     parts = [p for p in given.split("-") if p]
     if dotted:
-        return "-".join(p[0] + "." for p in parts)
-    return "".join(p[0] for p in parts)
+        return "-".join(p[0].upper() + "." for p in parts)
+    return "".join(p[0].upper() for p in parts)
 
 
 def initials_first(name: str) -> str:
@@ -127,16 +127,20 @@ def apa7(fields: dict[str, str]) -> str:
     return ref
 
 
+def mla_names(work: Work) -> str:
+    """"Abbas, Ahmed, and Paul Swoboda." and, past two names, "Abbas, Ahmed, et al." (MLA)."""
+    authors = work.authors
+    if len(authors) >= 3 or (work.et_al and authors):
+        return family_given(authors[0]) + ", et al."
+    if len(authors) == 2:
+        return f"{family_given(authors[0])}, and {authors[1]}."
+    return _end(family_given(authors[0])) if authors else ""
+
+
 def mla9(fields: dict[str, str]) -> str:
     """Abbas, Ahmed, and Paul Swoboda. "Combinatorial Optimization ...." *NeurIPS*, 2021."""
     work = Work(fields)
-    authors = work.authors
-    if len(authors) >= 3 or (work.et_al and authors):
-        listed = family_given(authors[0]) + ", et al."
-    elif len(authors) == 2:
-        listed = f"{family_given(authors[0])}, and {authors[1]}."
-    else:
-        listed = _end(family_given(authors[0])) if authors else ""
+    listed = mla_names(work)
     ref = f"{listed} \u201c{_end(work.title)}\u201d"
     ref += f" *{work.venue}*, {work.year}." if work.venue else f" {work.year}."
     if work.doi:
@@ -489,6 +493,176 @@ def bold_author_date(fields: dict[str, str]) -> str:
     return ref + (f" {work.venue}." if work.venue else "")
 
 
+# Google Scholar's "Cite" exports (added in the twelfth session): what users paste most. Scholar
+# prints a title in lower case past its first letter and a subtitle's ("Bert: Pre-training
+# ..."), a venue by its long name in lower case too, prints no DOI, and cuts an author list
+# it stores at eleven names, with no "et al." in Harvard and Vancouver.
+SCHOLAR_NAMES = 11
+# venue: (Scholar's name, publisher, month); "{year}" and "{ordinal}" are filled in.
+_SCHOLAR_VENUES: dict[str, tuple[str, str, str]] = {
+    "ICML": ("International conference on machine learning", "PMLR", "July"),
+    "ICLR": ("International conference on learning representations", "", ""),
+    "CVPR": ("Proceedings of the IEEE/CVF conference on computer vision and pattern "
+             "recognition", "", "June"),
+    "ICCV": ("Proceedings of the IEEE/CVF international conference on computer vision", "",
+             "October"),
+    "ECCV": ("European conference on computer vision", "Cham: Springer Nature Switzerland",
+             "August"),
+    "AAAI": ("Proceedings of the AAAI conference on artificial intelligence", "", ""),
+    "IJCAI": ("International joint conference on artificial intelligence", "", ""),
+    "AISTATS": ("International conference on artificial intelligence and statistics", "PMLR",
+                ""),
+    "UAI": ("Uncertainty in artificial intelligence", "PMLR", ""),
+    "COLT": ("Conference on learning theory", "PMLR", ""),
+    "WACV": ("Proceedings of the IEEE/CVF winter conference on applications of computer "
+             "vision", "", ""),
+    "IROS": ("{year} IEEE/RSJ international conference on intelligent robots and systems "
+             "(IROS)", "IEEE", "October"),
+    "ICRA": ("{year} IEEE international conference on robotics and automation (ICRA)", "IEEE",
+             "May"),
+    "ACL": ("Proceedings of the {ordinal} annual meeting of the association for computational "
+            "linguistics", "", "July"),
+    "EMNLP": ("Proceedings of the {year} conference on empirical methods in natural language "
+              "processing (EMNLP)", "", "November"),
+    "NAACL": ("Proceedings of the {year} conference of the North American chapter of the "
+              "association for computational linguistics: human language technologies", "",
+              "June"),
+    "KDD": ("Proceedings of the {kdd} ACM SIGKDD international conference on knowledge "
+            "discovery & data mining", "", "August"),
+}
+_SCHOLAR_JOURNALS = {"Mach. Learn.": "Machine learning",
+                     "J. Mach. Learn. Res.": "Journal of machine learning research",
+                     "JMLR": "Journal of machine learning research",
+                     "Trans. Mach. Learn. Res.": "Transactions on machine learning research",
+                     "TMLR": "Transactions on machine learning research"}
+# NeurIPS is cited as a journal: volume N holds the papers of 1987 + N.
+_NEURIPS = ("Advances in neural information processing systems", 1987)
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10,
+                                                                                  "th")
+    return f"{number}{suffix}"
+
+
+def scholar_case(text: str) -> str:
+    """"BERT: Pre-Training of Deep ..." -> "Bert: Pre-training of deep ..." (Scholar's case)."""
+    lowered = text[:1].upper() + text[1:].lower()
+    return re.sub(r"(: )([a-z])", lambda m: m.group(1) + m.group(2).upper(), lowered)
+
+
+class ScholarVenue:
+    """Where Scholar says a work appeared: a proceedings, a journal and volume, or arXiv."""
+
+    def __init__(self, work: Work, fields: dict[str, str]) -> None:
+        short = re.sub(r"\s+\d{4}$", "", work.venue)
+        year = int(work.year) if work.year.isdigit() else 0
+        self.name, self.publisher, self.month, self.volume = work.venue, "", "", ""
+        self.is_journal = work.is_journal
+        arxiv = fields.get("arxiv") or re.sub(r"(?i)^10\.48550/arxiv\.", "", work.doi)
+        if short.lower().startswith("arxiv"):
+            self.name = f"arXiv preprint arXiv:{arxiv}" if re.match(r"\d{4}\.\d", arxiv) \
+                else "arXiv preprint"
+            self.is_journal = True
+        elif short in ("NeurIPS", "NIPS") and year:
+            self.name, self.volume = _NEURIPS[0], str(year - _NEURIPS[1])
+            self.is_journal = True
+        elif short in _SCHOLAR_VENUES:
+            name, self.publisher, self.month = _SCHOLAR_VENUES[short]
+            self.name = name.format(year=year, ordinal=_ordinal(year - 1962),
+                                    kdd=_ordinal(year - 1994))
+        elif short in _SCHOLAR_JOURNALS:
+            self.name, self.is_journal = _SCHOLAR_JOURNALS[short], True
+        else:
+            self.name = short
+        self.named = bool(work.venue)
+
+    def date(self, year: str) -> str:
+        """"2021, July" where Scholar knows the month."""
+        return f"{year}, {self.month}" if self.month else year
+
+    def after_title(self) -> str:
+        """APA and Harvard: " In Venue. PMLR." or a journal's " Venue, 35."."""
+        if self.is_journal:
+            return f" {self.name}" + (f", {self.volume}." if self.volume else ".")
+        if not self.named:
+            return ""
+        return f" In {self.name}." + (f" {self.publisher}." if self.publisher else "")
+
+    def with_year(self, year: str, lead: str = "") -> str:
+        """MLA and Chicago: " [In ]Venue. PMLR, 2021." or a journal's " Venue 35 (2021)."."""
+        if self.is_journal:
+            return f" {self.name}{' ' + self.volume if self.volume else ''} ({year})."
+        if not self.named:
+            return f" ({year})."
+        return f" {lead}{self.name}. {self.publisher + ', ' if self.publisher else ''}{year}."
+
+
+def _scholar_parts(fields: dict[str, str]) -> tuple[Work, ScholarVenue, str]:
+    work = Work(fields)
+    return work, ScholarVenue(work, fields), scholar_case(work.title).rstrip(".")
+
+
+def scholar_apa(fields: dict[str, str]) -> str:
+    """Abbas, A., & Swoboda, P. (2021, July). Combinatorial optimization .... In
+    International conference on machine learning. PMLR. (Scholar's APA: past seven names, the
+    first six, an ellipsis and the last)"""
+    work, venue, title = _scholar_parts(fields)
+    names = [family_initials(n) for n in work.authors]
+    if len(names) > 7:
+        listed = ", ".join(names[:6]) + ", ... & " + names[-1]
+    else:
+        listed = join_names(names, last=", & ", pair=", & ")
+    return f"{listed} ({venue.date(work.year)}). {title}.{venue.after_title()}"
+
+
+def scholar_mla(fields: dict[str, str]) -> str:
+    """Abbas, Ahmed, and Paul Swoboda. "Combinatorial optimization ...." Advances in neural
+    information processing systems 34 (2021). (Scholar's MLA: past two names, "et al.")"""
+    work, venue, title = _scholar_parts(fields)
+    listed = mla_names(work)
+    return f'{listed} "{title}."{venue.with_year(work.year)}'
+
+
+def scholar_chicago(fields: dict[str, str]) -> str:
+    """Abbas, Ahmed, and Paul Swoboda. "Combinatorial optimization ...." In International
+    conference on machine learning. PMLR, 2021. (Scholar's Chicago: past ten names, the
+    first seven and "et al.")"""
+    work, venue, title = _scholar_parts(fields)
+    authors = work.authors
+    names = [family_given(authors[0]), *authors[1:]] if authors else []
+    many = len(names) > 10
+    listed = ", ".join(names[:7]) + " et al." if many else _end(join_names(names, pair=", and "))
+    return f'{listed} "{title}."{venue.with_year(work.year, lead="In ")}'
+
+
+def scholar_harvard(fields: dict[str, str]) -> str:
+    """Abbas, A. and Swoboda, P., 2021, July. Combinatorial optimization .... In International
+    conference on machine learning. PMLR. (Scholar's Harvard: eleven names at most, no "et
+    al.")"""
+    work, venue, title = _scholar_parts(fields)
+    names = [family_initials(n, space="") for n in work.authors[:SCHOLAR_NAMES]]
+    listed = join_names(names, last=" and ")
+    return f"{listed}, {venue.date(work.year)}. {title}.{venue.after_title()}"
+
+
+def scholar_vancouver(fields: dict[str, str]) -> str:
+    """Abbas A, Swoboda P. Combinatorial optimization .... InInternational conference on machine
+    learning 2021 Jul 1. PMLR. (Scholar's Vancouver: eleven names at most, "In" glued to a
+    proceedings' name)"""
+    work, venue, title = _scholar_parts(fields)
+    listed = ", ".join(vancouver_name(n) for n in work.authors[:SCHOLAR_NAMES])
+    ref = f"{listed}. {title}."
+    if venue.is_journal:
+        ref += f" {venue.name}. {work.year}" + (f";{venue.volume}." if venue.volume else ".")
+    elif work.venue:
+        date = f"{work.year} {venue.month[:3]} 1" if venue.month else work.year
+        ref += f" In{venue.name} {date}." + (f" {venue.publisher}." if venue.publisher else "")
+    else:
+        ref += f" {work.year}."
+    return ref
+
+
 def llm_dash_quote(fields: dict[str, str]) -> str:
     """- Ahmed Abbas & Paul Swoboda, "Combinatorial ...", NeurIPS 2021."""
     work = Work(fields)
@@ -617,6 +791,11 @@ STYLES: dict[str, Callable[[dict[str, str]], str]] = {
     "endnote_refer": endnote_refer,
     "title_author_paren": title_author_paren,
     "bold_author_date": bold_author_date,
+    "scholar_apa": scholar_apa,
+    "scholar_mla": scholar_mla,
+    "scholar_chicago": scholar_chicago,
+    "scholar_harvard": scholar_harvard,
+    "scholar_vancouver": scholar_vancouver,
 }
 
 

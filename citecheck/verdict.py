@@ -14,6 +14,7 @@ from citecheck.compare import (
     Comparison,
     Mismatch,
     compare,
+    compare_authors,
     is_preprint_record,
     name_parts,
     title_extends,
@@ -64,6 +65,10 @@ LISTED_MISS_CONFIDENCE = 0.9
 # cited with 5 authors for its 3), while large collaborations' versions differ.
 MAX_EXTRA_AUTHORS = 2
 MIN_AUTHORS_FOR_EXTRAS = 8
+# Reference managers cut long author lists short without "et al." (Google Scholar's Harvard
+# and Vancouver exports keep eleven names): a list that long giving the record's first names
+# drops the rest by copying, not by invention (fabricated partial lists keep one to three).
+MIN_NAMES_CUT_SHORT = 8
 # A near-miss title counts as the same work only when most cited authors agree.
 NEAR_TITLE_AUTHOR_OVERLAP = 0.5
 
@@ -73,6 +78,8 @@ PLACEHOLDER_NAMES = {
     "author", "authors", "a author", "author one", "author two", "some author", "unknown",
     "lastname", "surname", "name surname", "et al", "your name", "xxx", "tbd",
 }
+# Whatever the initials: "Lastname, F." (APA's "Firstname Lastname").
+PLACEHOLDER_FAMILIES = frozenset({"lastname", "surname"})
 
 
 @dataclass(slots=True)
@@ -164,7 +171,8 @@ def plausibility_problems(fields: CitedFields, today: date) -> list[Mismatch]:
         problems.append(Mismatch("year", str(fields.year), f"a year not after {today.year}"))
     placeholders = [a for a in fields.authors
                     if normalize_text(a) in PLACEHOLDER_NAMES
-                    or re.fullmatch(r"(?:author|name)\s*\d*", normalize_text(a))]
+                    or re.fullmatch(r"(?:author|name)\s*\d*", normalize_text(a))
+                    or name_parts(a).family in PLACEHOLDER_FAMILIES]
     if placeholders:
         problems.append(Mismatch("authors", "; ".join(placeholders), "real author names"))
     if fields.doi and not is_wellformed_doi(fields.doi):
@@ -657,6 +665,15 @@ def _one_author_more_than_record(comparison: Comparison) -> bool:
     return comparison.authors.expected >= 2 and _authors_beyond_record(comparison) == 1
 
 
+def _record_list_cut_short(comparison: Comparison) -> bool:
+    """A long list of the record's first authors with no "et al." after them."""
+    cited = comparison.cited
+    if cited.et_al or len(cited.authors) < MIN_NAMES_CUT_SHORT:
+        return False
+    leading = compare_authors(cited.authors, list(comparison.record.authors[:len(cited.authors)]))
+    return leading.first_matches and leading.matched == leading.cited == leading.expected
+
+
 def _another_version(best: Comparison) -> bool:
     """A similar but different title at another venue and year: most likely a version the
     index lacks (a journal extension of a conference paper), not an altered citation."""
@@ -694,6 +711,7 @@ def _by_severity(best: Comparison, others: list[Record], venues: VenueTable,
                 unconfirmed = mismatch
         elif ((mismatch.field == "year" and _year_slip(cited, best.record, years, venues))
               or (mismatch.field == "authors" and (_more_authors_than_record(best)
+                                                   or _record_list_cut_short(best)
                                                    or _organisations_only(cited.authors)))):
             warnings.append(mismatch)
         elif mismatch.field == "authors" and _one_author_more_than_record(best):

@@ -29,6 +29,7 @@ from citecheck.extract.names import (
 )
 from citecheck.extract.types import CitedFields
 from citecheck.extract.venue_rules import (
+    MONTH_NAME,
     PLACE_PUBLISHER,
     VENUE_OPENING,
     book_tail,
@@ -56,6 +57,10 @@ SUBTITLE_STOP = re.compile(
     r"\d|\b(?:In|in:|Journal|Proc|Proceedings|Conference|Press|Publish|University|Edited|"
     r"edited|ed\.|eds\.|Trans|Retrieved|Available|Review|Bulletin|Report|Thesis|Letters|"
     r"Society|Institute|Verlag|Books)\b|:\s"
+    # Scholar writes a venue in lower case and may glue "In" to it: "Advances in neural
+    # information processing systems", "InInternational conference on ...".
+    r"|\b(?i:advances\sin|conference|proceedings|symposium|workshop|journal|transactions)\b"
+    r"|^In(?=[A-Z])"
 )
 LABEL_MARKER = re.compile(r"^\[[A-Za-z][\w\-:+.]{0,30}\]\s")
 # Reference lists copied from PDFs lose the dot after the number: "15 Siu, W. M."
@@ -71,9 +76,10 @@ YEAR = re.compile(r"((?:1[6-9]|20)(?<![\d/.\-]..)\d\d)(?![\d/])[a-z]?")
 DATE_SLOT = re.compile(
     r"[(\[]\s{0,2}(?:[A-Z][a-z]{2,8}\.?\s{1,2}(?:\d{1,2},?\s{1,2})?)?"
     r"((?:1[6-9]|20)\d\d)[a-z]?(?:\s?[,/–\-]\s?[^()\[\]]{0,25})?\s{0,2}[)\]][.,:;]?"
-    # Unbracketed, a month is a capitalised word: "AIM 2025 Challenge on ..." opens a title.
+    # Unbracketed, a month is a capitalised word: "AIM 2025 Challenge on ..." opens a title;
+    # after the year, a month's name (Scholar's Harvard: "..., 2021, July. Title").
     r"|(?:(?-i:[A-Z][a-z]{2,8})\.?\s{1,2}(?:\d{1,2},?\s{1,2})?)?((?:1[6-9]|20)\d\d)[a-z]?"
-    r"(?=[\s.,:;]|$)[.,:;]?"
+    rf"(?:,\s(?-i:{MONTH_NAME})(?:\s\d{{1,2}})?(?=[.,:;]))?(?=[\s.,:;]|$)[.,:;]?"
     r"|\((?:n\.\s?d\.|in press|forthcoming|in preparation)\)[.,]?",
     re.IGNORECASE,
 )
@@ -95,13 +101,14 @@ ABBREVIATIONS = frozenset({
     "eq", "al", "inc", "ltd", "co", "jr", "sr", "pp", "ca", "cf", "approx", "dept", "univ",
 })
 # (ASA puts the pages first: "Pp. 8748–63 in Proceedings of ...".)
+# (Scholar's Vancouver glues "In" to the name: "InProceedings of ...", "InInternational ...".)
 VENUE_LEAD = re.compile(r"^\s*(?:[,.:;]\s*)*(?:[Pp]p?\.\s?\w{1,7}(?:\s?[–—-]\s?\w{1,7})?\s(?=in\s))?"
-                        r"(?:[Ii]n:?\s+|[Ii]m:?\s+|[Dd]ans:?\s+)?")
+                        r"(?:[Ii]n:?\s+|[Ii]m:?\s+|[Dd]ans:?\s+|In(?=[A-Z]))?")
 VENUE_CUT = re.compile(
     r",\s*(?:\d|[Vv]ol|pp?\.|[Nn]o\.|pages|[A-Z][a-z]+\s\d{1,2}\b)"
     r"|\s\d{1,5}\s?[(:,]|\s\d{1,4}\.\d{1,4}\s\(|\s\(|\(\d|\.\s(?:\d|[Vv]ol|pp?\.)|;\s|:\s\d"
     r"|\s\d{1,4}[,.]?\s*$"
-    r"|,?\s(?:19|20)\d\d\b|\.\s(?=[A-Z][a-z]+:)|,\s(?:[A-Z][a-z]+\s?)+:\s|\.\s*$"
+    r"|(?<!\s[Tt]he),?\s(?:19|20)\d\d\b|\.\s(?=[A-Z][a-z]+:)|,\s(?:[A-Z][a-z]+\s?)+:\s|\.\s*$"
     r"|,\sedited\sby\b|\s(?:posted|published)\sonline\b"
 )
 VOLUME = re.compile(r"\b(?:[Vv]ol(?:ume)?\.?\s?(\d{1,5})|(\d{1,5})\s?\(\d{1,4}[^)]{0,10}\))")
@@ -714,6 +721,10 @@ def _finish(body: str, fields: CitedFields, title: str | None, title_end: int, m
 # A title ends at punctuation, at the end of the entry or before a parenthesis; a CRF title
 # that stops elsewhere cut a title at a word it took for a venue ("... Tasks in Neural Networks").
 TITLE_STOPS = ".,;:?!”\"')]"
+_VENUE_OPENS = re.compile(VENUE_OPENING, re.IGNORECASE)
+# Words no venue's name ends with: a CRF venue ending so was cut short (it labels a venue in
+# lower case, as Scholar writes one, only in part).
+_CUT_AFTER = frozenset({"of", "on", "in", "for", "and", "the", "&", "at", "to"})
 LEAD_WORD = re.compile(r"(?:[Ii]n|[Ii]m|[Dd]ans):?")
 # One to three words before a colon, one of them no part of a person's name: "PILC",
 # "CiCo", "3PSDF", "MAPF-LNS2", "Quasi-global momentum", "Learning to trade".
@@ -744,6 +755,8 @@ def _redraw_with_crf(body: str, fields: CitedFields, authors_end: int,
     title_start, title_end = rule_title
     if title_start < start < title_end and body[start - 2] not in ".?!:;,)":
         return False
+    if authors_end < start < title_start:
+        return False  # a title from inside the rules' date: "..., 2022, July. Palm: ..."
     # Titles of computing papers lead with a name and a colon ("PILC: Practical image ...",
     # "Quasi-global momentum: Accelerating ..."): the CRF, trained on other fields, takes the
     # name for the end of the authors or the subtitle for the venue. A few words before the
@@ -751,8 +764,9 @@ def _redraw_with_crf(body: str, fields: CitedFields, authors_end: int,
     # or a subtitle without digits after it (no volume, date or proceedings), stay in the
     # rules' title; "Marcin Kurdziel: Neural ..." is left to the CRF.
     label = body[title_start:start].rstrip()
-    if title_start < start < title_end and label.endswith(":") and TITLE_LABEL.fullmatch(label):
-        return False
+    if title_start < start < title_end and label.endswith(":") and (
+            TITLE_LABEL.fullmatch(label) or " " not in label):
+        return False  # (one word names no person: "Flamingo: A visual language model ...")
     if end < title_end and body[end - 1] == ":" and not _DIGIT.search(body[end:title_end]):
         return False
     if end > title_end and _EMPHASIS_START.search(body[max(start, title_end):end]):
@@ -765,9 +779,15 @@ def _redraw_with_crf(body: str, fields: CitedFields, authors_end: int,
     if venue is None and after_sentence and fields.venue and end > title_end and \
             fields.venue in body[title_end:end]:
         return False
+    if end > title_end and fields.venue and _VENUE_OPENS.match(fields.venue) and \
+            title_end <= body.find(fields.venue, title_end) < end:
+        return False  # a title run on into a named venue: "... learning. InProceedings of ..."
     before = (fields.title, fields.venue)
     fields.title = _clean_title(body[start:end]) or fields.title
     crf_venue = _venue_from(venue, labelled=True) if venue else None
+    if crf_venue and fields.venue and fields.venue.startswith(crf_venue) \
+            and crf_venue.rsplit(" ", 1)[-1] in _CUT_AFTER:
+        crf_venue = None  # "In International conference on | learning representations."
     if crf_venue and not LEAD_WORD.fullmatch(crf_venue):
         fields.venue = crf_venue
         fields.volume = fields.volume or _number_after(body[end:], crf_venue)

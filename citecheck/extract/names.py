@@ -95,6 +95,7 @@ _DOT_BEFORE_CAPITAL = re.compile(r"\.(?=[A-Z])")
 _NAME_SEPARATOR = re.compile(r",?\s(?:and|&)\s|,\s")
 _FINAL_INITIAL = re.compile(r"\s[A-Z]\.$")
 _DATE_AHEAD = re.compile(r"\s?\((?:1[6-9]|20)\d\d")
+_ELLIPSES = frozenset({"...", "…"})
 _BROKEN_WORD = re.compile(r"(?<=[a-z])- (?=[a-z])")
 _BROKEN_COMPOUND = re.compile(r"(?<=[A-Za-z])- (?=[A-Z])")
 
@@ -235,6 +236,10 @@ def _family_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[
         and tokens[j + 2].core.lower() in AND_WORDS)
     if not family and _initial_family(tokens, j):
         short_family = True  # "R., M. B., Tewari, A." (Mallikarjun B. R.)
+    # A family name in lower case, as some authors enter theirs: "..., You, Y., xiong, K., ...".
+    short_family = short_family or (
+        in_list and j + 1 < len(tokens) and tokens[j].core.isalpha()
+        and tokens[j].core.islower() and tokens[j].punct[:1] == "," and tokens[j + 1].is_initials)
     if j >= len(tokens) or not (tokens[j].is_word or short_family or _caps_family(tokens, j)) \
             or tokens[j].punct[:1] != ",":
         return None
@@ -404,7 +409,7 @@ def _given_first(tokens: list[_Token], i: int, in_list: bool = False,
     return " ".join([*words[:-1], _family_display([words[-1]])]), j
 
 
-def _vancouver(tokens: list[_Token], i: int) -> tuple[str, int] | None:
+def _vancouver(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[str, int] | None:
     """"Devlin J" / "Chang MW" / "DULONG R." / "van Gogh V" starting at token ``i``."""
     j = i
     family = []
@@ -413,7 +418,11 @@ def _vancouver(tokens: list[_Token], i: int) -> tuple[str, int] | None:
         token = tokens[j]
         # A short family name in capitals opens the name ("KIM J W", "DE BIE T").
         caps = not named and not token.punct and _caps_family(tokens, j)
-        if token.is_particle or (token.is_word and not token.punct) or caps:
+        # In a list, a short family name that is also an English word: "Cheng S, An S, ...".
+        short = (in_list and not named and token.is_short_name and not token.punct
+                 and j + 1 < len(tokens) and tokens[j + 1].is_bare_initials
+                 and tokens[j + 1].punct[:1] == ",")
+        if token.is_particle or (token.is_word and not token.punct) or caps or short:
             family.append(token.core)
             named = named or not token.is_particle
             j += 1
@@ -698,7 +707,7 @@ def _scan_from(tokens: list[_Token], ends: list[int], given_first: bool) -> Auth
             if parsed is None:
                 parsed = _given_first(tokens, i, in_list)
                 given_first = parsed is not None and not in_list
-        parsed = parsed or _vancouver(tokens, i)
+        parsed = parsed or _vancouver(tokens, i, in_list)
         lone_family = tokens[i].is_word and not tokens[i].punct
         if parsed is None and lone_family and _is_et_al(tokens, i + 1):
             parsed = tokens[i].core, i + 1  # "Radford et al." names the first author only
@@ -724,7 +733,16 @@ def _scan_from(tokens: list[_Token], ends: list[int], given_first: bool) -> Auth
             return found
         if _is_et_al(tokens, i):
             continue
-        if tokens[i].core in AND_WORDS or tokens[i].core in {"...", "…"}:
+        if (tokens[i].core or tokens[i].punct.rstrip(",;")) in _ELLIPSES:
+            # Scholar's APA: "..., Barron, J. T., ... & Funkhouser, T.": names left out, then
+            # the last one.
+            found.et_al = True
+            i += 1
+            if i < len(tokens) and tokens[i].core in AND_WORDS:
+                i += 1
+            final = True
+            continue
+        if tokens[i].core in AND_WORDS:
             i += 1
             final = True
             continue

@@ -87,8 +87,9 @@ INSTITUTION = re.compile(
     r"^(?:The\s)?(?:[A-Z][\w&.'-]*\s(?:of\s|for\s|and\s)?){0,4}(?:University|Universit[äéàa]t?\w*|"
     r"Institute|Laboratory|Laboratories|Department|Dept\.?|School|College|Cent(?:er|re))\b"
 )
+MONTH_NAME = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 MONTH_ONLY = re.compile(
-    r"^(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?|"
+    rf"^(?:{MONTH_NAME}|"
     r"(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|"
     r"décembre|Januar|Februar|März|Juni|Juli|Oktober|Dezember))(?:\s\d{1,2})?$"
     r"|^\d{1,2}\s(?:[a-zéû]+|[A-Z][a-z]+)$|^\d{1,2}[-/\s][A-Za-z]{3,9}\.?[-/\s]?(?:\d{2,4})?$",
