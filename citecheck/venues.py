@@ -61,8 +61,15 @@ class VenueTable:
     """Resolves free-text venue names to canonical venues."""
 
     def __init__(self, entries: list[dict[str, object]],
-                 abbreviations: dict[str, str] | None = None) -> None:
+                 abbreviations: dict[str, str] | None = None,
+                 series: list[dict[str, object]] | None = None) -> None:
         self.abbreviations = abbreviations or {}
+        # A series' names (as keys) -> its volume numbers -> "ICML 2021".
+        self.series_volumes: dict[str, dict[str, str]] = {}
+        for entry in series or ():
+            volumes = {str(k): str(v) for k, v in entry["volumes"].items()}  # type: ignore[attr-defined]
+            for name in [entry["name"], *entry.get("aliases", ())]:  # type: ignore[misc]
+                self.series_volumes[self._key(str(name))] = volumes
         self.by_key: dict[str, Venue] = {}
         self.by_token: dict[str, Venue] = {}
         self.words_of: dict[str, list[frozenset[str]]] = {}  # canonical name: each name's words
@@ -89,7 +96,7 @@ class VenueTable:
     def load(cls, path: Path | None = None) -> VenueTable:
         path = path or data_dir() / VENUES_FILE
         table = json.loads(path.read_text(encoding="utf-8"))
-        return cls(table["venues"], table.get("abbreviations"))
+        return cls(table["venues"], table.get("abbreviations"), table.get("series"))
 
     def _key(self, name: str) -> str:
         return _key(name, self.abbreviations)
@@ -110,6 +117,13 @@ class VenueTable:
         """The canonical name of a venue, else its name without years, ordinals and filler."""
         venue = self.resolve(name)
         return venue.canonical if venue else (self._key(name) or normalize_text(name))
+
+    def volume_holds(self, name: str | None, volume: str | None) -> str | None:
+        """The venue and year ("ICML 2021") a volume of a series numbered across venues
+        holds: "Proceedings of Machine Learning Research 139", "PMLR 139"."""
+        if not name or not volume or not volume.isdigit():
+            return None
+        return self.series_volumes.get(self._key(name), {}).get(str(int(volume)))
 
     def resolve(self, name: str | None) -> Venue | None:
         if not name:

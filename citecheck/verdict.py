@@ -164,6 +164,25 @@ class Coverage:
         return True, ""
 
 
+def _volumes_named(citation: Citation, venues: VenueTable) -> Citation:
+    """A volume of a series numbered across venues names the venue and year it holds:
+    "Proc. Mach. Learn. Res. 139" is ICML 2021 ("ICML (Proc. Mach. Learn. Res. 139)")."""
+    fields = citation.fields
+    if not any(reading.volume for reading in (fields, *fields.readings)):
+        return citation
+
+    def named(reading: CitedFields) -> CitedFields:
+        held = venues.volume_holds(reading.venue, reading.volume)
+        if held is None:
+            return reading
+        venue, year = held.rsplit(" ", 1)
+        return replace(reading, venue=f"{venue} ({reading.venue} {reading.volume})",
+                       year=reading.year or int(year))
+
+    readings = [named(reading) for reading in fields.readings]
+    return replace(citation, fields=replace(named(fields), readings=readings))
+
+
 def plausibility_problems(fields: CitedFields, today: date) -> list[Mismatch]:
     """Problems visible without any record: future years, placeholder authors, bad DOIs."""
     problems = []
@@ -271,9 +290,10 @@ def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
     ``versions``: a work's versions; ``author_works``: the works of a cited author in a year,
     for the words an in-text cite is given with (both look-ups in the index, made only when
     a verdict needs them)."""
-    fields = citation.fields
     if citation.problem is not None:  # seen but not checkable: reported, never dropped
         return CitationResult(citation, UNVERIFIABLE, 0.5, reason=citation.problem)
+    citation = _volumes_named(citation, venues)
+    fields = citation.fields
     today = today or date.today()
     problems = plausibility_problems(fields, today)
 

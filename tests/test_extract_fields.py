@@ -1,5 +1,7 @@
 """Field parsing of single reference strings in the common citation styles."""
 
+import pytest
+
 from citecheck.extract import extract
 from citecheck.extract.names import parse_names
 from citecheck.extract.references import parse_reference
@@ -514,3 +516,19 @@ def test_when_a_preprint_was_posted_is_no_venue() -> None:
                              "Models From Natural Language Supervision. arXiv. Preprint posted "
                              "online February 26, 2021. doi:10.48550/arXiv.2103.00020")
     assert fields.venue == "Preprint" and fields.year == 2021
+
+
+@pytest.mark.parametrize(("reference", "volume"), [
+    # A page range's end before the year is no volume ("8748–8763 (2021)").
+    ("Radford, A. et al. Learning transferable visual models from natural language "
+     "supervision. Proc. Mach. Learn. Res. 139, 8748–8763 (2021).", "139"),
+    # Vancouver's "year;volume:pages" and "year;volume."
+    ("Radford A, Kim JW, Hallacy C, et al. Learning transferable visual models from natural "
+     "language supervision. PMLR. 2021;139:8748-63.", "139"),
+    ("Vaswani A, Shazeer N, Parmar N, et al. Attention is all you need. Advances in neural "
+     "information processing systems. 2017;30.", "30"),
+    ("Harris CR, Millman KJ, van der Walt SJ, et al. Array programming with NumPy. Nature. "
+     "2020;585(7825):357-62.", "585"),
+])
+def test_the_volume_is_read_in_journal_styles(reference: str, volume: str) -> None:
+    assert parse_reference(reference).volume == volume

@@ -215,6 +215,32 @@ def test_venue_names_across_sources_resolve_to_one_venue(verifier: Verifier, ven
     assert result.verdict == "verified", result.mismatches
 
 
+@pytest.mark.parametrize("reference", [
+    # Nature's and Science's form: the series and its volume, no conference named.
+    ("Radford, A. et al. Learning transferable visual models from natural language "
+     "supervision. Proc. Mach. Learn. Res. 139, 8748–8763 (2021)."),
+    ("Radford A, Kim JW, Hallacy C, et al. Learning transferable visual models from natural "
+     "language supervision. PMLR. 2021;139:8748-63."),
+    ("Radford, A., Kim, J. W., et al. (2021). Learning transferable visual models from natural "
+     "language supervision. Proceedings of Machine Learning Research, 139, 8748–8763."),
+])
+def test_a_pmlr_volume_names_the_venue_and_year_it_holds(verifier: Verifier,
+                                                         reference: str) -> None:
+    result = verifier.verify_reference(reference)
+    assert result.verdict == "verified", (result.mismatches, result.reason)
+
+
+def test_an_invented_paper_in_a_pmlr_volume_is_a_miss_in_a_complete_list(
+        verifier: Verifier) -> None:
+    # Volume 139 holds ICML 2021, which the index lists completely; without the volume table
+    # the citation named no venue the index knew, and was unverifiable.
+    result = verifier.verify_reference(
+        "Radford, A., Kim, J. W., et al. (2021). Learning to see transferable visual concepts "
+        "through language. Proceedings of Machine Learning Research, 139, 8748–8763.")
+    assert result.verdict == "not_found"
+    assert "ICML 2021" in (result.reason or "")
+
+
 def test_acl_volume_title_and_short_name_are_the_same_venue(verifier: Verifier) -> None:
     result = verifier.verify_reference(
         "Yajiao Liu, Xin Jiang, Yichun Yin, Yasheng Wang, Fei Mi, Qun Liu, Xiang Wan, and "

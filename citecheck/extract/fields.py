@@ -111,7 +111,10 @@ VENUE_CUT = re.compile(
     r"|(?<!\s[Tt]he),?\s(?:19|20)\d\d\b|\.\s(?=[A-Z][a-z]+:)|,\s(?:[A-Z][a-z]+\s?)+:\s|\.\s*$"
     r"|,\sedited\sby\b|\s(?:posted|published)\sonline\b"
 )
-VOLUME = re.compile(r"\b(?:[Vv]ol(?:ume)?\.?\s?(\d{1,5})|(\d{1,5})\s?\(\d{1,4}[^)]{0,10}\))")
+# "vol. 139", "35(2)" (not a page range's end before a year: "8748–8763 (2021)"), and
+# Vancouver's "2021;139:8748-63".
+VOLUME = re.compile(r"\b(?:[Vv]ol(?:ume)?\.?\s?(\d{1,5})|(?<![–—-])(?<![–—-]\s)(\d{1,5})\s?"
+                    r"\(\d{1,4}[^)]{0,10}\))|(?<=\d{4});\s?(\d{1,5})(?=[(:]|\.?$)")
 PAGES = re.compile(r"\b(?:pp?\.\s?)?(\d{1,6}\s?[–\-—]{1,2}\s?\d{1,6})\b|\bpp?\.\s?(\d{1,6})\b")
 BY_AUTHORS = re.compile(r"(?:^|[\s,;(])(?:by|By)\s+|^\s*[—–\-]{1,2}\s*|\s[—–]\s")
 
@@ -357,7 +360,7 @@ def _is_page(text: str, start: int, end: int) -> bool:
 
 # A volume written right after the venue's name: "Advances in Neural Information Processing
 # Systems 7. MIT Press", "Communications of the ACM 38 39-41"; not a page range.
-_NUMBER_AFTER = re.compile(r",?\s(\d{1,3})(?=[.,;:\s]|$)(?!\s?[–—-]\s?\d)")
+_NUMBER_AFTER = re.compile(r"[.,]?\s(\d{1,3})(?=[.,;:\s]|$)(?!\s?[–—-]\s?\d)")
 
 
 def _number_after(rest: str, venue: str) -> str | None:
@@ -471,7 +474,7 @@ def _title_then_names(body: str, first: AuthorList) -> bool:
 def _volume_pages(rest: str, fields: CitedFields) -> None:
     volume = VOLUME.search(rest)
     if volume:
-        fields.volume = volume.group(1) or volume.group(2)
+        fields.volume = volume.group(1) or volume.group(2) or volume.group(3)
     pages = PAGES.search(rest)
     if pages:
         found = pages.group(1) or pages.group(2)
