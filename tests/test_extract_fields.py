@@ -532,3 +532,13 @@ def test_when_a_preprint_was_posted_is_no_venue() -> None:
 ])
 def test_the_volume_is_read_in_journal_styles(reference: str, volume: str) -> None:
     assert parse_reference(reference).volume == volume
+
+
+def test_ieee_editors_after_the_book_are_no_venue() -> None:
+    # IEEE names the book, then its editors and publisher: the venue is the book.
+    fields = parse_reference(
+        "J. Ho, A. Jain, and P. Abbeel, “Denoising Diffusion Probabilistic Models,” in Advances "
+        "in Neural Information Processing Systems, H. Larochelle, M. Ranzato, R. Hadsell, M. F. "
+        "Balcan, and H. Lin, Eds., Curran Associates, Inc., 2020, pp. 6840–6851.")
+    assert fields.venue == "Advances in Neural Information Processing Systems"
+    assert fields.year == 2020

@@ -144,6 +144,10 @@ def skip_editors(text: str) -> str:
     if not found:
         return text
     names = text[: found.end()]
+    if VENUE_START.match(names) and "," in names:
+        # IEEE names the book, then its editors: "Advances in Neural Information Processing
+        # Systems, H. Larochelle, ..., and H. Lin, Eds., Curran Associates, Inc., 2020".
+        return text[: names.index(",")]
     # A role word alone is no list of names; nor is a (quoted) title followed by its editors.
     if not re.search(r"[A-Z][\w'’-]+", names.split("(")[0]) or re.search(
             r"[.:]\s[A-Z][a-z]+\s[a-z]|[\"“”‘’«»]", names):
