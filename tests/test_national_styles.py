@@ -1,7 +1,8 @@
 """References in national standards that print family names in capitals: GB/T 7714 (China:
 "KIM J W, HE K, et al. Title[C]//Venue. 2021: 1-9."), ISO 690 ("LIU, Lingjie, DE BIE,
 Tijl and ... Title. In: Venue. 2018.") and DIN 1505 (Germany: "FU, Zhenyong ; XIANG, Tao:
-Title. In: Venue, 2015"); and GOST's "Title // Venue" (Russia).
+Title. In: Venue, 2015"); GOST's "Title // Venue" (Russia); and the French, Spanish and
+Portuguese words for "In:" ("dans :", "En:", "Em:").
 
 Before, a GB/T 7714 reference of a real work was flagged nearly every time (the type mark
 "[C]//" glued to the title made it another title; "HE K" and "KIM J W" were no names), and
@@ -51,6 +52,20 @@ ISO = [
      "2025*. 2025."),
 ]
 
+# French sets a space before the colon of "dans :"; Spanish writes "En:", Portuguese "Em:".
+ROMANCE = [
+    ("S. Sanyal, H. Singh, X. Ren, FaiRR: faithful and robust deductive reasoning over natural "
+     "language, dans : Proceedings of the 60th Annual Meeting of the Association for "
+     "Computational Linguistics, 2022, p. 1075-1093."),
+    ("Sanyal, S.; Singh, H.; Ren, X. FaiRR: Faithful and Robust Deductive Reasoning over Natural "
+     "Language. En: Proceedings of the 60th Annual Meeting of the Association for "
+     "Computational Linguistics. Dublín: Association for Computational Linguistics, 2022, "
+     "pp. 1075-1093."),
+    ("SANYAL, S.; SINGH, H.; REN, X. FaiRR: faithful and robust deductive reasoning over "
+     "natural language, Em: Proceedings of the 60th Annual Meeting of the Association for "
+     "Computational Linguistics, 2022. p. 1075-1093."),
+]
+
 
 @pytest.fixture(scope="module")
 def verifier(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
@@ -59,7 +74,7 @@ def verifier(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
     opened.close()
 
 
-@pytest.mark.parametrize("reference", GBT + ISO + DIN)
+@pytest.mark.parametrize("reference", GBT + ISO + DIN + ROMANCE)
 def test_a_real_work_in_a_national_style_is_verified(verifier, reference: str) -> None:  # type: ignore[no-untyped-def]
     result = only_result(verifier, reference)
     assert result.verdict == "verified", (result.mismatches, result.reason)
@@ -125,3 +140,12 @@ def test_an_invented_work_in_gbt_at_a_listed_venue_year_is_not_found(verifier) -
     result = only_result(verifier, "[8] DAWIDOWICZ G, HIRSCH E, TAL A. Spectral token routing "
                                    "for medical report generation[C]//ICCV. 2023.")
     assert result.verdict == "not_found"
+
+
+@pytest.mark.parametrize("reference", ROMANCE)
+def test_romance_language_leads_open_the_venue(reference: str) -> None:
+    fields = parse_reference(reference)
+    assert fields.title is not None and fields.title.lower() == (
+        "fairr: faithful and robust deductive reasoning over natural language")
+    assert fields.venue == ("Proceedings of the 60th Annual Meeting of the Association for "
+                            "Computational Linguistics")

@@ -315,6 +315,18 @@ def test_a_title_listed_with_its_cite_is_checked(verifier: Verifier, form,  # ty
     assert missing.verdict == "not_found"
 
 
+def test_a_lead_of_a_whole_reference_list_of_names_in_bold_is_read(verifier: Verifier) -> None:
+    # "**Vaswani, A., Shazeer, N., ... & Polosukhin, I. (2017).** Attention is all you need."
+    (result,) = verifier.verify_text(
+        f"1. **Plappert, M., Houthooft, R., Dhariwal, P., ... & Andrychowicz, M. (2018).** "
+        f"{TITLE}. *ICLR*.\n").results
+    assert (result.citation.fields.title, result.verdict) == (TITLE, "verified")
+    assert result.citation.fields.et_al
+    (wrong,) = verifier.verify_text(
+        f"1. **Plappert, M., Houthooft, R., & Levine, S. (2018).** {TITLE}. *ICLR*.\n").results
+    assert wrong.verdict == "mismatch" and [m.field for m in wrong.mismatches] == ["authors"]
+
+
 def test_a_claim_in_a_list_with_its_cite_is_no_title() -> None:
     # Sentence case: a claim and its in-text cite, not a title.
     citations = extract("- Parameter noise helps exploration in sparse tasks (Plappert et al., "

@@ -67,7 +67,9 @@ LABEL_MARKER = re.compile(r"^\[[A-Za-z][\w\-:+.]{0,30}\]\s")
 BARE_NUMBER = re.compile(r"^\d{1,3}\s(?=[A-Z])")
 PLACEHOLDER_AUTHOR = re.compile(r"^(?:[—–\-_]{2,}\s?[.,]?\s?)")
 # A parenthesised publisher/date block ends an unquoted title: "Title (Penguin, 1967)."
-TITLE_TAIL = re.compile(r",?\s\((?=[^()]{0,80}\b(?:1[6-9]|20)\d\d\b)|,\s(?=(?:in|In)[:\s])")
+# (French sets a space before a colon: "..., dans : Proceedings"; Spanish "En:", Portuguese "Em:".)
+TITLE_TAIL = re.compile(r",?\s\((?=[^()]{0,80}\b(?:1[6-9]|20)\d\d\b)|,\s(?=(?:in|In)[:\s]|"
+                        r"(?:dans|Dans)\s?:?(?:\s|$)|(?:en|En|em|Em)\s?:\s)")
 # Not after a digit, "/", "." or "-" ("1/2020", "3.2017"). The test of the character before
 # the year comes after its first two digits, so that a search skips on to a "1" or "2".
 YEAR = re.compile(r"((?:1[6-9]|20)(?<![\d/.\-]..)\d\d)(?![\d/])[a-z]?")
@@ -103,7 +105,7 @@ ABBREVIATIONS = frozenset({
 # (ASA puts the pages first: "Pp. 8748–63 in Proceedings of ...".)
 # (Scholar's Vancouver glues "In" to the name: "InProceedings of ...", "InInternational ...".)
 VENUE_LEAD = re.compile(r"^\s*(?:[,.:;]\s*)*(?:[Pp]p?\.\s?\w{1,7}(?:\s?[–—-]\s?\w{1,7})?\s(?=in\s))?"
-                        r"(?:[Ii]n:?\s+|[Ii]m:?\s+|[Dd]ans:?\s+|In(?=[A-Z]))?")
+                        r"(?:[Ii]n:?\s+|[Ii]m:?\s+|[Dd]ans\s?:?\s+|[Ee][nm]\s?:\s+|In(?=[A-Z]))?")
 VENUE_CUT = re.compile(
     r",\s*(?:\d|[Vv]ol|pp?\.|[Nn]o\.|pages|[A-Z][a-z]+\s\d{1,2}\b)"
     r"|\s\d{1,5}\s?[(:,]|\s\d{1,4}\.\d{1,4}\s\(|\s\(|\(\d|\.\s(?:\d|[Vv]ol|pp?\.)|;\s|:\s\d"
@@ -152,7 +154,7 @@ _STOP_BLANK = re.compile(r"[.?!]\s")
 # An LLM list item whose emphasised lead is its authors and date, the title after it: "**He et
 # al. (2016)** – *Deep Residual Learning ...*. CVPR." It reads as "He et al. (2016). *...*".
 _EMPHASISED_LEAD = re.compile(r"^(\*\*|__|\*|_)([^*_\n]{4,180}?)\1[.,:]?\s{0,2}(?:[–—:-]\s{0,2})?")
-_NAMES_DATE = re.compile(r"(?P<names>[^\W\d_][^\n]{0,160}?),?\s\(?(?:1[6-9]|20)\d\d[a-z]?\)?")
+_NAMES_DATE = re.compile(r"(?P<names>[^\W\d_][^\n]{0,160}?),?\s\(?(?:1[6-9]|20)\d\d[a-z]?\)?[.,:]?")
 _LEAD_NAME_BREAK = re.compile(r",?\s(?:and|&)\s|,\s|,?\set\.?\sal\.?$")
 # A name there: "He", "Abu-El-Haija", "Özateş", "K. He", "van den Oord".
 _LEAD_NAME = re.compile(r"(?:[^\W\d_]+\.?\s){0,3}[^\W\d_]+(?:[-'’][^\W\d_]+)*")
@@ -570,10 +572,15 @@ def names_and_date(phrase: str) -> bool:
     dated = _NAMES_DATE.fullmatch(phrase)
     if dated is None:
         return False
-    pieces = [piece for piece in _LEAD_NAME_BREAK.split(dated["names"].strip()) if piece]
-    return all(_LEAD_NAME.fullmatch(piece) and all(
-        (word[0].isupper() and word.lower() not in NOT_NAMES) or word in CAPITALISED_PARTICLES
-        for word in piece.split()) for piece in pieces)
+    names = dated["names"].strip()
+    pieces = [piece for piece in _LEAD_NAME_BREAK.split(names) if piece]
+    if all(_LEAD_NAME.fullmatch(piece) and all(
+            (word[0].isupper() and word.lower() not in NOT_NAMES) or word in CAPITALISED_PARTICLES
+            for word in piece.split()) for piece in pieces):
+        return True
+    # A whole reference list's names: "Vaswani, A., Shazeer, N., ... & Polosukhin, I. (2017)".
+    found = scan_authors(names)
+    return len(found.names) >= 2 and found.end >= len(names.rstrip(" ,"))
 
 
 def _unemphasised_author_date(body: str) -> str:
@@ -725,10 +732,11 @@ def _finish(body: str, fields: CitedFields, title: str | None, title_end: int, m
 # that stops elsewhere cut a title at a word it took for a venue ("... Tasks in Neural Networks").
 TITLE_STOPS = ".,;:?!”\"')]"
 _VENUE_OPENS = re.compile(VENUE_OPENING, re.IGNORECASE)
+_LEAD_AFTER_TITLE = re.compile(r",\s(?:[Ii]n|[Dd]ans|[Ee][nm])\s?:")
 # Words no venue's name ends with: a CRF venue ending so was cut short (it labels a venue in
 # lower case, as Scholar writes one, only in part).
 _CUT_AFTER = frozenset({"of", "on", "in", "for", "and", "the", "&", "at", "to"})
-LEAD_WORD = re.compile(r"(?:[Ii]n|[Ii]m|[Dd]ans):?")
+LEAD_WORD = re.compile(r"(?:[Ii]n|[Ii]m|[Dd]ans|[Ee][nm])\s?:?")
 # One to three words before a colon, one of them no part of a person's name: "PILC",
 # "CiCo", "3PSDF", "MAPF-LNS2", "Quasi-global momentum", "Learning to trade".
 _LABEL_WORD = r"[^\s,;:.]+"
@@ -760,6 +768,9 @@ def _redraw_with_crf(body: str, fields: CitedFields, authors_end: int,
         return False
     if authors_end < start < title_start:
         return False  # a title from inside the rules' date: "..., 2022, July. Palm: ..."
+    lead = _LEAD_AFTER_TITLE.match(body, title_end)
+    if lead and end >= lead.end():
+        end = title_end  # not on past ", in:", ", dans :": the rules' title surely ends there
     # Titles of computing papers lead with a name and a colon ("PILC: Practical image ...",
     # "Quasi-global momentum: Accelerating ..."): the CRF, trained on other fields, takes the
     # name for the end of the authors or the subtitle for the venue. A few words before the
