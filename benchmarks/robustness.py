@@ -77,6 +77,11 @@ def families(verifier: Any) -> dict[str, Callable[[int], Callable[[], object]]]:
         "EndNote lines, one record": verify("%A Lee, Ann\n%T A study of quokka herding\n"),
         "cite templates, unclosed": verify("{{cite journal |last1=Lee |title=A study of quokka "
                                            "[[herding|herds]] |year=2020 "),
+        # Scholar's exports (added in the twelfth session): ellipses between names never
+        # ending the list, "In" glued to words, months after years; French "dans :" leads.
+        "Scholar ellipses, glued In": verify("Lee, A., Chan, B., ... & Park, C., 2020, July. "
+                                                "InInternational quokka, dans : "),
+        "bold names and dates": verify("**Lee, A., Chan, B., ... & Park, C. (2020).** "),
         "search, distinct words": lambda size: (lambda: verifier.index.store.search(
             " ".join(f"w{n}x" for n in range(size // 7)))),
         "service JSON check": lambda size: (lambda: strict_json_problem(
