@@ -130,13 +130,17 @@ def ensure_title_keys(conn: sqlite3.Connection) -> None:
                  "PRIMARY KEY (hash, rid)) WITHOUT ROWID")
     conn.execute("CREATE INDEX titles_rid ON titles (rid)")
     rows = conn.execute("SELECT rid, title FROM records").fetchall()
-    conn.executemany("INSERT OR IGNORE INTO titles (hash, rid) VALUES (?, ?)",
-                     sorted(row for rid, title in rows for row in title_rows(rid, title)))
+    add_title_rows(conn, sorted(row for rid, title in rows for row in title_rows(rid, title)))
 
 
 def title_rows(rid: int, title: str | None) -> list[tuple[int, int]]:
     """The (hash, rid) rows by which the titles table finds a record."""
     return [(_key_hash(key), rid) for key in title_lookup_keys(title)]
+
+
+def add_title_rows(conn: sqlite3.Connection, rows: Iterable[tuple[int, int]]) -> None:
+    """Add ``title_rows`` to the titles table (a row it holds already stays one)."""
+    conn.executemany("INSERT OR IGNORE INTO titles (hash, rid) VALUES (?, ?)", rows)
 
 
 def _key_hash(key: str) -> int:

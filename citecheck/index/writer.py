@@ -10,7 +10,7 @@ from itertools import islice
 from pathlib import Path
 
 from citecheck.compare import compare_authors, title_similarity
-from citecheck.index.store import SQL_CHUNK, ensure_title_keys, title_rows
+from citecheck.index.store import SQL_CHUNK, add_title_rows, ensure_title_keys, title_rows
 from citecheck.index.vectors import embedding_text
 from citecheck.records import Record, normalize_text
 from citecheck.venues import default_venue_table
@@ -198,9 +198,8 @@ class StoreWriter:
             "UPDATE records SET ids = ?, doi = ?, arxiv = ? WHERE rid = ?",
             [(row["ids"], row["doi"], row["arxiv"], rid) for rid, row in merged.items()])
         self.conn.executemany("INSERT OR IGNORE INTO keys (key, rid) VALUES (?, ?)", key_rows)
-        self.conn.executemany("INSERT OR IGNORE INTO titles (hash, rid) VALUES (?, ?)",
-                              [row for rid, new in pending.items()
-                               for row in title_rows(rid, str(new["title"]))])
+        add_title_rows(self.conn, [row for rid, new in pending.items()
+                                   for row in title_rows(rid, str(new["title"]))])
         return work
 
     def _stored_rows(self, rids: set[int]) -> dict[int, dict[str, object]]:
@@ -233,8 +232,7 @@ class StoreWriter:
         self.conn.executemany("INSERT OR IGNORE INTO keys (key, rid) VALUES (?, ?)",
                               [(key, rid) for key in keys])
         self.conn.execute("DELETE FROM titles WHERE rid = ?", [rid])
-        self.conn.executemany("INSERT OR IGNORE INTO titles (hash, rid) VALUES (?, ?)",
-                              title_rows(rid, record.title))
+        add_title_rows(self.conn, title_rows(rid, record.title))
         stats.updated += 1
         if row["content_hash"] != old["content_hash"]:
             work.rids.append(rid)
