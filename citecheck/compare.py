@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from citecheck.extract.fields import TITLE_NOTE
+from citecheck.extract.fields import HTML_TAG, TITLE_NOTE
 from citecheck.extract.types import CitedFields
 from citecheck.records import (
     MAIN_TITLE_CHARS,
@@ -101,6 +101,10 @@ def title_similarity(cited: str | None, expected: str | None) -> float:
     if expected.endswith((")", "]")) and cited_key == title_key(TITLE_NOTE.sub("", expected)):
         # A note the parser drops from cited titles, kept in the record's: the ACL
         # Anthology's "… Tendency)[In Chinese]".
+        return 1.0
+    if "<" in expected and cited_key == title_key(HTML_TAG.sub(" ", expected)):
+        # A word in angle brackets, which the parser takes for markup: "Let's <think> about
+        # LLM Reasoning".
         return 1.0
     main_title = title_key(expected.split(":")[0]) if ":" in expected else ""
     if main_title and len(main_title) >= MAIN_TITLE_CHARS and cited_key == main_title:

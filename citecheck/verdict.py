@@ -318,6 +318,12 @@ def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
         # Technology (MIT), ... Reconciling Elastic and Equilibrium Methods ...") can be
         # closer to another paper's title ("MT at the Massachusetts Institute of Technology").
         best = next((c for _, c in ranked if _names_the_work(c, near_titles=False)), best)
+    if best is not None and fields.title and best.title_similarity >= SAME_TITLE:
+        # Records of one title that no version link joins (a workshop paper and its journal
+        # version with another author list, "[In Chinese]" on one title and not the other):
+        # the citation cites the one it agrees with.
+        best = min((c for _, c in ranked if c.title_similarity >= SAME_TITLE),
+                   key=lambda c: len(c.mismatches))
 
     if best is not None and fields.title:
         if _names_the_work(best):

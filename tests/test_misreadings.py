@@ -386,3 +386,38 @@ def test_a_dotted_letter_before_a_family_name_stays_with_its_own_name() -> None:
                              "G., Monroy, R., & Pernelle, N. (2025). Can artificial intelligence "
                              "write like borges? *arXiv (cs.CL)*.")
     assert not any(name.startswith("Flores") for name in fields.authors)  # not "Flores C."
+
+
+# --- Two records of one title, a name of four initials, a word in angle brackets -------------
+
+OOV = ("未登錄詞之向量表示法模型於中文機器閱讀理解之應用 (An OOV Word Embedding Framework for "
+       "Chinese Machine Reading Comprehension)")
+
+
+@pytest.mark.parametrize("reference", [
+    # The ROCLING paper (three authors) and its journal version (four), which no version link
+    # joins: each citation cites the record it agrees with. Before, both cited the journal's.
+    (f"Luo, S.-B., Lee, C.-H., & Chen, K.-Y. (2018). {OOV} [In Chinese]. *Proceedings of the "
+     f"30th Conference on Computational Linguistics and Speech Processing (ROCLING 2018)*."),
+    (f"Luo, S.-B., Lee, C.-H., Tu, J.-J., & Chen, K.-Y. (2018). {OOV}. *International Journal "
+     f"of Computational Linguistics & Chinese Language Processing*, 23(2)."),
+    # "S. P. T. R. Bogireddy": four initials.
+    ("Thawakar, O., Demidov, D., Potlapalli, V., Bogireddy, S. P. T. R., Gajjala, V. R., "
+     "Lasheen, A. M., ... & Khan, F. (2026). Covr-r:reason-aware composed video retrieval. "
+     "arXiv preprint."),
+    ("\\bibitem{ref1} O.~Thawakar, D.~Demidov, V.~Potlapalli, S.~P.~T.~R.~Bogireddy, "
+     "V.~R.~Gajjala, A.~M.~Lasheen, R.~M.~Anwer, and F.~Khan. \\newblock CoVR-R:Reason-Aware "
+     "Composed Video Retrieval. \\newblock In {\\em arXiv (cs.CV)}, 2026."),
+    # A title with a word in angle brackets, which the parser drops as markup.
+    ("[1] MARJANOVIĆ S V, PATEL A, ADLAKHA V, et al. DeepSeek-R1 thoughtology: Let's <think> "
+     "about LLM reasoning[C]//arXiv (cs.CL). 2025."),
+])
+def test_more_real_works_misread_before_are_verified(verifier, reference: str) -> None:  # type: ignore[no-untyped-def]
+    result = only_result(verifier, reference)
+    assert result.verdict == "verified", (result.mismatches, result.reason)
+
+
+def test_a_name_of_four_initials_is_one_name() -> None:
+    fields = parse_reference("Bogireddy, S. P. T. R., Gajjala, V. R., & Khan, F. (2026). "
+                             "Covr-r: Reason-aware composed video retrieval. arXiv preprint.")
+    assert fields.authors == ["S. P. T. R. Bogireddy", "V. R. Gajjala", "F. Khan"]

@@ -125,7 +125,7 @@ BY_AUTHORS = re.compile(r"(?:^|[\s,;(])(?:by|By)\s+|^\s*[—–\-]{1,2}\s*|\s[�
 _ISBN_SEPARATORS = re.compile(r"[\- ]")
 _LEADING_LINK = re.compile(r"^\[([^\]\n]{1,400})\]\((?:[^()\s]{1,500})\)")
 _LINK = re.compile(r"\[([^\]\n]{1,400})\]\((?:[^()\s]{1,500})\)")
-_TAG = re.compile(r"<[^<>]{0,200}>")
+HTML_TAG = re.compile(r"<[^<>]{0,200}>")
 _RETRIEVED_FROM = re.compile(
     r"\bRetrieved(?: [^.:;]{0,40}?)? from [^.:;]{1,80}?(?: website)?:(?=\s|$)")
 # ("Available" and "Retrieved" alone are a title's words too: "MentalBERT: Publicly
@@ -192,7 +192,7 @@ def take_identifiers(text: str, fields: CitedFields) -> str:
     for pattern in (URL_PATTERN, DOI_PATTERN, ARXIV_PATTERN, ISBN_PATTERN, PMID_PATTERN):
         if may_hold(pattern, body):
             body = pattern.sub(" ", body)
-    body = _TAG.sub(" ", body)
+    body = HTML_TAG.sub(" ", body)
     # The site or database a work was retrieved from is no venue: "Retrieved from netLibrary: URL".
     body = _RETRIEVED_FROM.sub(" ", body)
     body = _ACCESS_WORDS.sub(" ", body)

@@ -84,6 +84,8 @@ ROLE = re.compile(
 NAME_SUFFIXES = frozenset({"Jr", "Sr"})
 GENERATION_SUFFIXES = frozenset({"II", "III", "IV"})  # "Frederick A Matsen IV"
 MAX_GIVEN_TOKENS = 3
+# Given names written as initials alone run to four: "S. P. T. R. Bogireddy" (South Indian names).
+MAX_INITIALS = 4
 SHORT_WINDOW = 160
 LONG_WINDOW = 4000
 MAX_NAMES = 120
@@ -245,8 +247,9 @@ def _family_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[
         return None
     family.append(tokens[j].core)
     j += 1
-    given = []
-    while j < len(tokens) and len(given) < MAX_GIVEN_TOKENS:
+    given: list[str] = []
+    while j < len(tokens) and (len(given) < MAX_GIVEN_TOKENS or (
+            len(given) < MAX_INITIALS and tokens[j].is_initials and _all_initials(given))):
         token = tokens[j]
         # A conjunction after the given names joins the next author ("García, J. y López, M."),
         # it is no trailing particle like "van" in "Gogh, V. van".
@@ -388,6 +391,8 @@ def _given_first(tokens: list[_Token], i: int, in_list: bool = False,
     # Names with particles run longer, in a list of names: "Eduardo Moreno Judice de Mattos
     # Farina, Mateus A. Esmeraldo" (not "Die Aufzeichnungen des Malte Laurids Brigge.").
     longer = 1 if particles and (in_list or parts[-1].punct[:1] == ",") else 0
+    if len(parts) > MAX_GIVEN_TOKENS + 1 and all(p.is_initials for p in parts[:-1]):
+        longer = MAX_INITIALS - MAX_GIVEN_TOKENS
     if len(parts) > MAX_GIVEN_TOKENS + 1 + particles + longer:
         return None
     last = parts[-1]
@@ -758,6 +763,10 @@ def _scan_from(tokens: list[_Token], ends: list[int], given_first: bool) -> Auth
         if last.stops or not last.separates:
             return found
     return found
+
+
+def _all_initials(given: list[str]) -> bool:
+    return all(_INITIALS_DOTTED.fullmatch(name) for name in given)
 
 
 def dehyphenate(text: str) -> str:
