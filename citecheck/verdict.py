@@ -59,16 +59,15 @@ REPLACE_MIN_SCORE = 0.85
 # A miss inside a venue-year the index lists completely is strong evidence of
 # fabrication (the list holds every accepted paper).
 LISTED_MISS_CONFIDENCE = 0.9
-# Authors a citation may list beyond a record's own, as another version of the work
-# may (see _more_authors_than_record), and only in long lists: an author added to a
-# short list is how fabricated citations look (HALLMARK's swapped_authors: PEBBLE
-# cited with 5 authors for its 3), while large collaborations' versions differ.
+# A long author list may differ from a record's in ways a short one may not. Authors a
+# citation lists beyond a record's own (at most MAX_EXTRA_AUTHORS) are another version's
+# (see _more_authors_than_record): an author added to a short list is how fabricated
+# citations look (HALLMARK's swapped_authors: PEBBLE cited with 5 authors for its 3), while
+# large collaborations' versions differ. And the record's first names with no "et al." are a
+# list cut short by a reference manager (Google Scholar's Harvard and Vancouver exports keep
+# eleven names), not an invented partial list (those keep one to three names).
 MAX_EXTRA_AUTHORS = 2
-MIN_AUTHORS_FOR_EXTRAS = 8
-# Reference managers cut long author lists short without "et al." (Google Scholar's Harvard
-# and Vancouver exports keep eleven names): a list that long giving the record's first names
-# drops the rest by copying, not by invention (fabricated partial lists keep one to three).
-MIN_NAMES_CUT_SHORT = 8
+LONG_AUTHOR_LIST = 8
 # A near-miss title counts as the same work only when most cited authors agree.
 NEAR_TITLE_AUTHOR_OVERLAP = 0.5
 
@@ -681,7 +680,7 @@ def _more_authors_than_record(comparison: Comparison) -> bool:
     13 in the NeurIPS proceedings), so a long citation listing a record's authors and a
     couple more may cite another version; dropped or replaced authors stay errors.
     """
-    return (comparison.authors.cited >= MIN_AUTHORS_FOR_EXTRAS
+    return (comparison.authors.cited >= LONG_AUTHOR_LIST
             and 0 < _authors_beyond_record(comparison) <= MAX_EXTRA_AUTHORS)
 
 
@@ -694,7 +693,7 @@ def _one_author_more_than_record(comparison: Comparison) -> bool:
 def _record_list_cut_short(comparison: Comparison) -> bool:
     """A long list of the record's first authors with no "et al." after them."""
     cited = comparison.cited
-    if cited.et_al or len(cited.authors) < MIN_NAMES_CUT_SHORT:
+    if cited.et_al or len(cited.authors) < LONG_AUTHOR_LIST:
         return False
     leading = compare_authors(cited.authors, list(comparison.record.authors[:len(cited.authors)]))
     return leading.first_matches and leading.matched == leading.cited == leading.expected

@@ -31,6 +31,7 @@ from citecheck.extract.types import CitedFields
 from citecheck.extract.venue_rules import (
     MONTH_NAME,
     PLACE_PUBLISHER,
+    VENUE_JOINING_WORDS,
     VENUE_OPENING,
     book_tail,
     cross_reference,
@@ -733,9 +734,6 @@ def _finish(body: str, fields: CitedFields, title: str | None, title_end: int, m
 TITLE_STOPS = ".,;:?!”\"')]"
 _VENUE_OPENS = re.compile(VENUE_OPENING, re.IGNORECASE)
 _LEAD_AFTER_TITLE = re.compile(r",\s(?:[Ii]n|[Dd]ans|[Ee][nm])\s?:")
-# Words no venue's name ends with: a CRF venue ending so was cut short (it labels a venue in
-# lower case, as Scholar writes one, only in part).
-_CUT_AFTER = frozenset({"of", "on", "in", "for", "and", "the", "&", "at", "to"})
 LEAD_WORD = re.compile(r"(?:[Ii]n|[Ii]m|[Dd]ans|[Ee][nm])\s?:?")
 # One to three words before a colon, one of them no part of a person's name: "PILC",
 # "CiCo", "3PSDF", "MAPF-LNS2", "Quasi-global momentum", "Learning to trade".
@@ -800,8 +798,11 @@ def _redraw_with_crf(body: str, fields: CitedFields, authors_end: int,
     fields.title = _clean_title(body[start:end]) or fields.title
     crf_venue = _venue_from(venue, labelled=True) if venue else None
     if crf_venue and fields.venue and fields.venue.startswith(crf_venue) \
-            and crf_venue.rsplit(" ", 1)[-1] in _CUT_AFTER:
-        crf_venue = None  # "In International conference on | learning representations."
+            and crf_venue.rsplit(" ", 1)[-1] in VENUE_JOINING_WORDS:
+        # A CRF venue ending on a joining word was cut short (it labels a venue in lower
+        # case, as Scholar writes one, only in part): "In International conference on |
+        # learning representations."
+        crf_venue = None
     if crf_venue and not LEAD_WORD.fullmatch(crf_venue):
         fields.venue = crf_venue
         fields.volume = fields.volume or _number_after(body[end:], crf_venue)

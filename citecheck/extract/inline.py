@@ -7,6 +7,7 @@ import re
 from citecheck.extract.fields import names_and_date, take_identifiers
 from citecheck.extract.names import ORGANISATION, names_as_listed
 from citecheck.extract.types import Citation, CitedFields, disjoint
+from citecheck.extract.venue_rules import VENUE_JOINING_WORDS
 from citecheck.records import display_name
 
 # A family name, capitalised ("Žabokrtský" too), with its particles ("van den Oord", "d'Amore").
@@ -91,8 +92,7 @@ BY_DATE = re.compile(rf"\s?\((?:(?P<venue>{_VENUE_TEXT}),?\s)?(?P<year>{_YEAR})\
                      rf"|,\s(?:in\s)?(?P<listed>[A-Z][A-Za-z]*[A-Z][A-Za-z]*)\s(?P<listed_year>{_YEAR})\b")
 # A venue there is a name: its words capitalised ("J. Mach. Learn. Res.", "Proceedings of
 # the 60th Annual Meeting ...") but for a few small ones; "(first published 2017)" is not.
-_VENUE_SMALL_WORDS = frozenset({"of", "on", "in", "for", "and", "the", "&", "at", "de", "-", "–",
-                                "arXiv", "bioRxiv", "medRxiv"})
+_VENUE_SMALL_WORDS = VENUE_JOINING_WORDS | {"de", "-", "–", "arXiv", "bioRxiv", "medRxiv"}
 # The DOI or address written after such a citation on its line ("... (2026). https://...").
 _TRAILING_LINK = re.compile(r"[.,;]?[ \t]{0,3}(?:https?://|doi:|arXiv:|10\.\d{4,9}/)\S{1,500}",
                             re.IGNORECASE)

@@ -25,6 +25,9 @@ VENUE_WORD = re.compile(
 VENUE_OPENING = (r"(?:Proceedings|Proc\.|Journal|Transactions|Advances\sin|Findings\sof|arXiv"
                  r"|International\s(?:Conference|Workshop|Symposium|Journal))\b")
 VENUE_START = re.compile(rf"(?:In:?\s)?{VENUE_OPENING}")
+# The lower-case words that join a venue name's words ("Conference on ...", "Findings of the
+# ..."): no venue's name ends with one.
+VENUE_JOINING_WORDS = frozenset({"of", "on", "in", "for", "and", "the", "&", "at"})
 # A place of publication before a colon and the publisher: "New York: Wiley",
 # "Cambridge, Mass.: MIT Press", "Ross-on-Wye, UK: PCCS Books", "Paris : Gallimard",
 # "London/Philadelphia: Whurr", "s.l.: Xlibris", and the odd "1974: Springer-Verlag Berlin".
