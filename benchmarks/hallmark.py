@@ -150,20 +150,25 @@ def half_of(entry: dict[str, Any]) -> str:
     return HALVES[zlib.crc32(entry["bibtex_key"].encode()) % 2]
 
 
-def renderers(styles: str) -> dict[str, Any]:
-    """BibTeX and the plain-text sentence always; the development styles on request."""
+def renderers(styles: str, csl: str = "") -> dict[str, Any]:
+    """BibTeX and the plain-text sentence always; the development styles and CSL styles
+    (benchmarks/csl.py) on request."""
     chosen: dict[str, Any] = {"bibtex": to_bibtex, "text": to_text}
     if styles:
         from styles import STYLES
 
         names = list(STYLES) if styles == "all" else styles.split(",")
         chosen.update({f"style:{name}": STYLES[name] for name in names})
+    if csl:
+        from csl import renderers as csl_renderers
+
+        chosen.update(csl_renderers(csl))
     return chosen
 
 
 def _render(render: Any, entry: dict[str, Any]) -> str:
     # The style renderers take the fields dict; the BibTeX/text ones the whole entry.
-    return render(entry["fields"]) if render.__module__ == "styles" else render(entry)
+    return render(entry["fields"]) if render.__module__ in ("styles", "csl") else render(entry)
 
 
 # The field each hallucination type corrupts, where a rendering can leave it out.
@@ -395,6 +400,9 @@ def main() -> None:
                         help="open-world index (default: the default index, built if needed)")
     parser.add_argument("--styles", default="",
                         help="also render in these benchmarks/styles.py styles ('all' or a,b,c)")
+    parser.add_argument("--csl", default="",
+                        help="also render in CSL styles: 'common', 'sample:N[:SEED]' or a,b,c, "
+                             "'@tune'/'@report' for one half of them (needs the bench extra)")
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--half", choices=(*HALVES, "all"), default="all",
                         help="check only this half of dev (tune on 'tune', never on 'report')")
@@ -413,7 +421,7 @@ def main() -> None:
         entries = [e for e in entries if half_of(e) == args.half]
     if args.limit:
         entries = entries[: args.limit]
-    renderings = renderers(args.styles)
+    renderings = renderers(args.styles, args.csl)
     figures: dict[str, Any] = {}
     if args.world in ("open", "both"):
         # What a user sees: the default index, nothing of the checked set added.

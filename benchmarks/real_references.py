@@ -16,7 +16,7 @@ Two sets, checked against the default index as a user would check them:
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/real_references.py [--records 200]
         [--seed 23] [--anystyle gold|core|both|none] [--show 10] [--styles apa7,ieee]
-        [--rows ROWS.jsonl]
+        [--csl common|sample:N[@tune|@report]] [--rows ROWS.jsonl]
 """
 
 from __future__ import annotations
@@ -93,6 +93,8 @@ def as_fields(record: dict[str, object]) -> dict[str, str]:
               "booktitle": str(record["venue"])}
     if record.get("doi"):
         fields["doi"] = str(record["doi"])
+    if record.get("arxiv"):
+        fields["eprint"] = str(record["arxiv"])  # (printed by the CSL styles' preprints)
     return fields
 
 
@@ -143,11 +145,18 @@ def main() -> int:
     parser.add_argument("--anystyle", choices=("gold", "core", "both", "none"), default="gold")
     parser.add_argument("--show", type=int, default=10, help="flagged examples printed")
     parser.add_argument("--styles", default="", help="comma-separated styles (default: all)")
+    parser.add_argument("--csl", default="",
+                        help="CSL styles instead (benchmarks/csl.py): 'common', "
+                             "'sample:N[:SEED]' or a,b,c, '@tune'/'@report' for one half")
     parser.add_argument("--rows", type=Path, default=None,
                         help="write each rendering's verdict here (JSONL), to diff two runs")
     args = parser.parse_args()
     styles = ({name: STYLES[name] for name in args.styles.split(",")} if args.styles
               else STYLES)
+    if args.csl:
+        from csl import renderers as csl_renderers
+
+        styles = csl_renderers(args.csl)
     with Verifier.open() as verifier:
         for name in {"gold": ["gold.xml"], "core": ["core.xml"], "both": ["core.xml", "gold.xml"],
                      "none": []}[args.anystyle]:

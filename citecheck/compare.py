@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -171,12 +172,41 @@ def _same_family(x: NameParts, y: NameParts) -> bool:
 
 
 def _swapped_order(cited: NameParts, expected: NameParts) -> bool:
-    """One source writes the family name first: "Jeon Jinsung" for "Jinsung Jeon"."""
+    """One source writes the family name first: "Jeon Jinsung" for "Jinsung Jeon", "Chen
+    Hwann-Tzong" for "Hwann-Tzong Chen" (the name's words turned round, in their order)."""
+    # (A middle initial may be there or not, "Coley Connor W." for Connor Coley, or written
+    # out, "Alegre Lucas Nunes" for Lucas N. Alegre; hyphens may go, "Yang Jia-Qi" for Jiaqi
+    # Yang.)
+    if _turned(cited.words, expected.words) or _turned(
+            tuple(w for w in cited.words if len(w) > 1),
+            tuple(w for w in expected.words if len(w) > 1)) or _turned_letters(
+            cited.words, expected.words):
+        return True
     if len(cited.given) != 1 or len(expected.given) != 1:
         return False
     return (cited.family == expected.given[0]
             and (cited.given[0] == expected.family
                  or (len(cited.given[0]) == 1 and expected.family.startswith(cited.given[0]))))
+
+
+def _turned(words: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """``words`` are ``other`` turned round, word for word or initial for word."""
+    if len(words) < 2 or len(words) != len(other):
+        return False
+    return any(all(word == was or (min(len(word), len(was)) == 1 and word[0] == was[0])
+                   for word, was in zip(words, other[turn:] + other[:turn], strict=True))
+               for turn in range(1, len(other)))
+
+
+def _turned_letters(words: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """The letters of ``words`` are those of ``other`` turned round at a word boundary of
+    each ("yang jia qi" and "jiaqi yang")."""
+    joined, was = "".join(words), "".join(other)
+    if len(words) < 2 or len(other) < 2 or joined == was or len(joined) != len(was):
+        return False
+    cuts = set(itertools.accumulate(len(word) for word in words[:-1]))
+    turns = itertools.accumulate(len(word) for word in other[:-1])
+    return any(len(was) - turn in cuts and joined == was[turn:] + was[:turn] for turn in turns)
 
 
 def _same_person_reordered(cited: NameParts, expected: NameParts) -> bool:
@@ -407,7 +437,11 @@ def _compare_author_lists(cited: tuple[str, ...], expected: tuple[str, ...]) -> 
         same_family = (long_list.by_family.get(name.family, []) if long_list is not None else
                        (p for p, person in enumerate(expected_names)
                         if person.family == name.family))
-        exact = next((p for p in same_family if p not in taken), None)
+        # Of two authors of one family name, the one with the cited name's first letter
+        # ("B. Zhang" is Bob Zhang, not Zheng Zhang, whom "Zhang Zheng" names).
+        free = [p for p in same_family if p not in taken]
+        exact = next((p for p in free if _same_first_letter(name, expected_names[p])),
+                     free[0] if free else None)
         if exact is None:
             unmatched.append(name)
         else:
@@ -425,6 +459,10 @@ def _compare_author_lists(cited: tuple[str, ...], expected: tuple[str, ...]) -> 
     first = bool(cited_names and expected_names
                  and _same_person(cited_names[0], expected_names[0]))
     return AuthorAgreement(matched, len(cited_names), len(expected_names), first)
+
+
+def _same_first_letter(cited: NameParts, expected: NameParts) -> bool:
+    return bool(cited.given and expected.given) and cited.given[0][0] == expected.given[0][0]
 
 
 def _repeats_dropped(cited: tuple[NameParts, ...],

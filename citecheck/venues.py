@@ -17,7 +17,8 @@ RESOLVED_CACHE = 100_000
 _FILLER = re.compile(
     r"\b(?:proceedings|proc|of|the|in|on|annual|international|intl|"
     r"\d+(?:st|nd|rd|th)?|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
-    r"twenty|thirty|fortieth|ieee|cvf|acm|volume|vol|workshops?|track|main|long|short|papers?)\b"
+    r"twenty|thirty|fortieth|ieee|cvf|acm|volume|vol|workshops?|track|main|long|short|papers?|"
+    r"anais)\b"  # (ABNT's "Anais...": Portuguese for proceedings)
 )
 
 
@@ -134,7 +135,9 @@ class VenueTable:
             self._resolved[name] = self._resolve(name)
         return self._resolved[name]
 
-    def _resolve(self, name: str) -> Venue | None:
+    def named(self, name: str) -> Venue | None:
+        """The venue that ``name`` is one of the names of (most of its words an alias's),
+        not one it merely mentions by an acronym ("Model Merging for NeurIPS Workshops")."""
         key = self._key(name)
         if not key:
             return None
@@ -143,6 +146,19 @@ class VenueTable:
         for candidate in self._sorted_keys:  # longest alias contained in the name wins
             if len(candidate) >= 0.6 * len(key) and f" {candidate} " in f" {key} ":
                 return self.by_key[candidate]
+        return None
+
+    def same_name(self, name: str, other: str) -> bool:
+        """Whether two names are one venue's name, years, ordinals and filler aside."""
+        key = self._key(name)
+        return bool(key) and key == self._key(other)
+
+    def _resolve(self, name: str) -> Venue | None:
+        if not self._key(name):
+            return None
+        venue = self.named(name)
+        if venue is not None:
+            return venue
         tokens = re.findall(r"[A-Za-z][A-Za-z\-]+", name)
         for token in tokens:
             venue = self.by_token.get(token.lower())

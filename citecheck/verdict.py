@@ -21,7 +21,12 @@ from citecheck.compare import (
     title_similarity,
 )
 from citecheck.extract.fields import QUOTE_OPEN
-from citecheck.extract.guided import all_readings
+from citecheck.extract.guided import (
+    all_readings,
+    not_a_title,
+    venue_ending_title,
+    venue_run_on,
+)
 from citecheck.extract.names import AND_WORDS, ORGANISATION, names_only
 from citecheck.extract.types import Citation, CitedFields
 from citecheck.extract.venue_rules import VENUE_START
@@ -220,6 +225,11 @@ def _fields_for(citation: Citation, record: Record, venues: VenueTable) -> Compa
     """
     readings = all_readings(citation.fields)
     similarities = [title_similarity(reading.title, record.title) for reading in readings]
+    if citation.kind != "bibtex" and max(similarities) < SAME_TITLE:  # (BibTeX's is delimited)
+        run_on = [reading for reading in (venue_run_on(r, record, venues) for r in readings)
+                  if reading is not None]
+        readings += run_on
+        similarities += [title_similarity(reading.title, record.title) for reading in run_on]
     closest = max(similarities)
     # The title boundary closest to the record's title comes first, and then the fewest
     # mismatches: a reading whose title swallows the venue ("... Algorithm. Mach. Learn")
@@ -332,6 +342,14 @@ def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
 
     # Nothing in the index is this work.
     identifier_owner = next((c for c in comparisons if c.identifier_match), None)
+    if identifier_owner is not None and citation.kind != "bibtex" \
+            and not_a_title(fields.title or ""):
+        # No title could be read (physics and chemistry styles print none: "M. Huti, ...,
+        # arXiv, 2026, preprint, DOI: 10.48550/..."): the identifier says which work it is.
+        untitled = replace(fields, title=None, readings=[])
+        return _found(replace(citation, fields=untitled),
+                      compare(untitled, identifier_owner.record, venues), problems,
+                      suggestions, venues, coverage, versions)
     mismatches = list(problems)
     if identifier_owner is not None and not (citation.kind != "bibtex" and _carries_title(
             citation.text, identifier_owner.record)):
@@ -341,6 +359,12 @@ def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
         mismatches.append(Mismatch("doi" if fields.doi else "arxiv", cited_id,
                                    f"belongs to {identifier_owner.record.title!r}"))
     best_title = best.title_similarity if best is not None else 0.0
+    ending = venue_ending_title(fields, venues) if citation.kind != "bibtex" else None
+    if ending is not None:
+        # The venue the title ran into (IOP, PNAS) is the venue whose list the miss is
+        # checked against.
+        citation = replace(citation, fields=ending)
+        fields = ending
     if not fields.title and not mismatches:
         return CitationResult(citation, UNVERIFIABLE, 0.5, suggestions=suggestions,
                               reason="identifier not in the index")
@@ -369,7 +393,8 @@ def decide(citation: Citation, candidates: list[Candidate], venues: VenueTable,
     misread_as = None if mismatches or citation.kind == "bibtex" else (
         "a list of names" if names_only(fields.title or "") else
         "a venue's name" if VENUE_START.match(fields.title or "")
-        and venues.resolve(fields.title) is not None else None)
+        and venues.resolve(fields.title) is not None else
+        "no title" if not_a_title(fields.title or "") else None)
     if misread_as is not None:
         # "Subspace Differential Privacy. Jie Gao, Ruobin Gong, ..." read with the title as
         # a name left the names as the title; a reference read from its names on took the
@@ -513,6 +538,9 @@ _BEFORE_TITLE = frozenset(".;!?“”‘’\"'*_([{>—–-")
 _AFTER_TITLE = frozenset(".,;!?”’\"'*_)]}<—–-(")
 
 
+_LEAD_WORD_BEFORE = re.compile(r"(?<=[.,;:])\s+(?:In|in|Em|En|Dans|dans):?$")
+
+
 def _carries_title(text: str, record: Record) -> bool:
     """The citation's text holds the record's whole title (a distinctive one), word for word
     and set off as a title is, whatever the parser made of the fields around it."""
@@ -521,14 +549,17 @@ def _carries_title(text: str, record: Record) -> bool:
         return False
     words = re.findall(r"\w+", record.title)
     for found in re.finditer(r"\W+".join(map(re.escape, words)), text, re.IGNORECASE):
-        lead = text[: found.start()].rstrip()
+        # (A lead word before it is no word of another title: "..., Rohban, M.H. In Scanning
+        # Trojaned Models ...", where a style prints "In" before a paper's title.)
+        lead = _LEAD_WORD_BEFORE.sub("", text[: found.start()].rstrip())
         before = lead[-1:]
         after = text[found.end():].lstrip()[:1]
-        if before == ":":
-            # After a name or an initial (LNCS: "Geng, Y.-a.: Decoupling ...").
+        if before and before in ":,":
+            # After a name, an initial or "et al." (LNCS: "Geng, Y.-a.: Decoupling ...";
+            # comma styles: "Chang, Kent et al., Speak, Memory: An Archaeology ...").
             last = normalize_text(lead[:-1]).rsplit(" ", 1)[-1]
-            set_off = len(last) == 1 or any(last in name_parts(name).words
-                                            for name in record.authors)
+            set_off = len(last) == 1 or last == "al" or any(
+                last in name_parts(name).words for name in record.authors)
         else:
             set_off = not before or before in _BEFORE_TITLE
         if set_off and (not after or after in _AFTER_TITLE):
@@ -680,8 +711,18 @@ def _more_authors_than_record(comparison: Comparison) -> bool:
     13 in the NeurIPS proceedings), so a long citation listing a record's authors and a
     couple more may cite another version; dropped or replaced authors stay errors.
     """
-    return (comparison.authors.cited >= LONG_AUTHOR_LIST
-            and 0 < _authors_beyond_record(comparison) <= MAX_EXTRA_AUTHORS)
+    cited = comparison.cited
+    if comparison.authors.cited < LONG_AUTHOR_LIST:
+        return False
+    if 0 < _authors_beyond_record(comparison) <= MAX_EXTRA_AUTHORS:
+        return True
+    # A list cut by "et al." (Cell prints ten names): the record's first authors, and one or
+    # two it lacks among them (Imagen's tenth on arXiv, S. Sara Mahdavi, is not in NeurIPS's).
+    return cited.et_al and any(
+        leading.first_matches and leading.matched == leading.expected
+        for leading in (compare_authors(cited.authors, list(
+            comparison.record.authors[:len(cited.authors) - extra]))
+            for extra in range(1, MAX_EXTRA_AUTHORS + 1)))
 
 
 def _one_author_more_than_record(comparison: Comparison) -> bool:

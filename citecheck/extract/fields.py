@@ -104,9 +104,10 @@ ABBREVIATIONS = frozenset({
     "eq", "al", "inc", "ltd", "co", "jr", "sr", "pp", "ca", "cf", "approx", "dept", "univ",
 })
 # (ASA puts the pages first: "Pp. 8748–63 in Proceedings of ...".)
-# (Scholar's Vancouver glues "In" to the name: "InProceedings of ...", "InInternational ...".)
+# (Scholar's Vancouver glues "In" to the name: "InProceedings of ...", "InInternational ...";
+# a Harvard style puts a comma after it: "in, TALN-RECITAL 2014 ...".)
 VENUE_LEAD = re.compile(r"^\s*(?:[,.:;]\s*)*(?:[Pp]p?\.\s?\w{1,7}(?:\s?[–—-]\s?\w{1,7})?\s(?=in\s))?"
-                        r"(?:[Ii]n:?\s+|[Ii]m:?\s+|[Dd]ans\s?:?\s+|[Ee][nm]\s?:\s+|In(?=[A-Z]))?")
+                        r"(?:[Ii]n[:,]?\s+|[Ii]m:?\s+|[Dd]ans\s?:?\s+|[Ee][nm]\s?:\s+|In(?=[A-Z]))?")
 VENUE_CUT = re.compile(
     r",\s*(?:\d|[Vv]ol|pp?\.|[Nn]o\.|pages|[A-Z][a-z]+\s\d{1,2}\b)"
     r"|\s\d{1,5}\s?[(:,]|\s\d{1,4}\.\d{1,4}\s\(|\s\(|\(\d|\.\s(?:\d|[Vv]ol|pp?\.)|;\s|:\s\d"
@@ -286,6 +287,9 @@ def _closing_quote(text: str, pos: int, opener: str, closer: str) -> int:
     return apostrophe
 
 
+_TRAILING_DATE = re.compile(r",\s(?:1[6-9]|20)\d\d[a-z]?$")
+
+
 def _clean_title(title: str) -> str | None:
     title = _EMPHASIS_SIGNS.sub("", title) if "*" in title or "__" in title else title
     title = title.rstrip(" .,")
@@ -294,7 +298,9 @@ def _clean_title(title: str) -> str | None:
     title = title.strip(" \t,;:.-—–\"“”«»'‘’")
     if title.endswith(("?", "!")):
         return title
-    return title or None
+    # A date after a title that names no venue ("..., A Theoretical Perspective, 2023.") is
+    # no part of it.
+    return _TRAILING_DATE.sub("", title) or None
 
 
 @lru_cache(maxsize=4096)
@@ -522,6 +528,9 @@ def parse_reference(entry: str, *, alternatives: bool = True) -> CitedFields:
     # No reference is this long; the cap bounds the cost of every rule below.
     text = " ".join(MARKER.sub("", entry[:MAX_REFERENCE_CHARS], count=1).split())
     text = LABEL_MARKER.sub("", BARE_NUMBER.sub("", text))
+    text = _without_dated_label(text)
+    if "." in text or "[" in text:
+        text = _NO_DATE_OR_PLACE.sub("", text)
     text = text.replace("``", "“").replace("''", "”")
     if "\\" in text or "{" in text:
         text = latex_to_text(text)
@@ -565,6 +574,29 @@ def parse_reference(entry: str, *, alternatives: bool = True) -> CitedFields:
             seen.add(key)
             fields.readings.append(reading)
     return fields
+
+
+# What a style prints where a date, place or publisher is unknown: German "o. J.", "o. O.",
+# "o. V."; Latin and French "s. l.", "s. n.", "[s.l.]"; English "[place unknown]", "[n.p.]".
+# They are no part of a title or venue ("... Transformers o. J., arXiv, o. O. 2025").
+_NO_DATE_OR_PLACE = re.compile(
+    r",?\s?\[(?:s\.\s?[ln]\.|place unknown|publisher unknown|n\.\s?p\.)\]"
+    r"|,?\s\b(?:o\.\s?[JOV]|s\.\s?[ln])\.:?(?=[\s,;]|$)")
+# An author-date label before the entry it labels: "Zhu et al. 2021 : K. Zhu, Y. Cao, ..."
+# (archaeology and French humanities styles).
+_DATED_LABEL = re.compile(r"(?P<label>[^:]{2,100}?\s(?:1[6-9]|20)\d\d[a-z]?)\s?:\s")
+
+
+def _without_dated_label(text: str) -> str:
+    """``text`` without a label of family names and a year, when the entry after it opens
+    with the first of those names."""
+    label = _DATED_LABEL.match(text)
+    if label is None or not names_and_date(label["label"]):
+        return text
+    rest = text[label.end():]
+    names = scan_authors(rest).names
+    first = label["label"].split()[0].strip(",").lower()
+    return rest if names and first in names[0].lower().split() else text
 
 
 def names_and_date(phrase: str) -> bool:

@@ -31,8 +31,12 @@ ABBREVIATED_PARTICLES = frozenset({"v.", "d.", "v.d.", "vd.", "v.d"})
 _UPPER = "A-ZÀ-ÖØ-ÞŁŠŽČŘŚŻĆŃİĞŞ"
 # (With a particle's initial in lower case: "Farina EMJdM" for Eduardo Moreno Judice de Mattos.)
 _PARTICLE_INITIAL = f"[dlv][{_UPPER}]{{1,2}}"
-_INITIALS_FORM = f"[{_UPPER}]{{1,3}}(?:{_PARTICLE_INITIAL})?"
+# A hyphenated given name's initials stay joined: "Yeh C-CM" (Chin-Chia Michael), "Alayrac J-B",
+# "Huang PC-C" (Patrick Chung-Chia).
+_INITIALS_FORM = (f"(?:[{_UPPER}]{{0,2}}[{_UPPER}]-)?[{_UPPER}]{{1,3}}(?:{_PARTICLE_INITIAL})?")
 _INITIALS_BARE = re.compile(_INITIALS_FORM)
+_HYPHENATED_PAIR = re.compile(f"[{_UPPER}]-[{_UPPER}]")
+_HYPHENATED_INITIALS = re.compile(f"[{_UPPER}]{{1,2}}-[{_UPPER}]{{1,2}}")
 _PARTICLE_INITIALS = re.compile(f"[{_UPPER}]{{1,3}}{_PARTICLE_INITIAL}")
 _TRAILING = ",;:"
 PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la",
@@ -131,7 +135,9 @@ class _Token:
 def _make_token(core: str, punct: str) -> _Token:
     return _Token(core, punct, bool(_INITIALS_DOTTED.fullmatch(core)),
                   bool(_INITIALS_BARE.fullmatch(core)), _is_word(core), _is_short_name(core),
-                  _is_particle(core, punct), "." in punct or ":" in punct,
+                  # ("KA.," continues a list: "Basu S., Sankararaman KA., Sankararaman A.")
+                  _is_particle(core, punct),
+                  ("." in punct or ":" in punct) and not punct.endswith((",", ";")),
                   "," in punct or ";" in punct, core in AND_WORDS or bool(_NAME_BREAK.match(core)))
 
 
@@ -143,7 +149,7 @@ def _is_word(core: str) -> bool:
     return (len(core) >= 2 and core[0].isupper() and core.lower() not in NOT_NAMES
             and not _PARTICLE_INITIALS.fullmatch(core)
             and (core.isalpha() or all(ch.isalpha() or ch in "'’-´`¨" for ch in core))
-            and not (core.isupper() and len(core) <= 3))
+            and not (core.isupper() and (len(core) <= 3 or _HYPHENATED_INITIALS.fullmatch(core))))
 
 
 def _is_short_name(core: str) -> bool:
@@ -189,7 +195,12 @@ class AuthorList:
 def _initials_display(initials: str) -> str:
     """"MW" -> "M. W."; "W.E." -> "W. E."; "J.-P." unchanged."""
     if "." not in initials:
-        return " ".join(f"{letter}." for letter in initials)
+        before, hyphen, after = initials.partition("-")
+        if not hyphen:
+            return " ".join(f"{letter}." for letter in initials)
+        # "PC-C" -> "P. C.-C."; "C-CM" -> "C.-C. M.": the hyphen joins the letters beside it.
+        return " ".join([*(f"{c}." for c in before[:-1]), f"{before[-1]}.-{after[0]}.",
+                         *(f"{c}." for c in after[1:])])
     return _DOT_BEFORE_CAPITAL.sub(". ", initials)
 
 
@@ -242,7 +253,10 @@ def _family_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[
     short_family = short_family or (
         in_list and j + 1 < len(tokens) and tokens[j].core.isalpha()
         and tokens[j].core.islower() and tokens[j].punct[:1] == "," and tokens[j + 1].is_initials)
-    if j >= len(tokens) or not (tokens[j].is_word or short_family or _caps_family(tokens, j)) \
+    # A family name in capitals comes with its particles in capitals ("VAN DER SCHAAR, M."):
+    # after "Du" in "Du SS, Krishnamurthy A" the capitals are Vancouver initials.
+    caps = j < len(tokens) and _caps_family(tokens, j) and all(w.isupper() for w in family)
+    if j >= len(tokens) or not (tokens[j].is_word or short_family or caps) \
             or tokens[j].punct[:1] != ",":
         return None
     family.append(tokens[j].core)
@@ -259,7 +273,13 @@ def _family_first(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[
                        and token.punct[:1] == ",")
         # "Huang, You, Lichao Chen, ...": a short given name that is also an English word.
         short_given = not given and token.is_short_name and token.punct[:1] == ","
-        if token.is_initials or (token.is_word and not given) or trailing_particle or short_given or (
+        # ISO 690's "MAHDAVI, S. Sara, LOPES, Raphael": a given name after an initial, inside
+        # a list, ended by a comma (or semicolon) and followed by the next name's family name.
+        spelled_after_initial = (in_list and given and token.is_word and token.separates
+                                 and j + 1 < len(tokens) and tokens[j + 1].is_word
+                                 and tokens[j + 1].punct[:1] == ",")
+        if token.is_initials or spelled_after_initial or (token.is_word and not given) \
+                or trailing_particle or short_given or (
                 not given and token.is_bare_initials and (token.punct or _ends_name(tokens, j + 1))
         ) or bare_middle or (
                 token.is_word and all(_INITIALS_DOTTED.fullmatch(g) is None for g in given)):
@@ -424,9 +444,12 @@ def _vancouver(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[str
         # A short family name in capitals opens the name ("KIM J W", "DE BIE T").
         caps = not named and not token.punct and _caps_family(tokens, j)
         # In a list, a short family name that is also an English word: "Cheng S, An S, ...".
+        # (IOP ends the list with "and": "Zhang Y, An B and Cerný J".)
         short = (in_list and not named and token.is_short_name and not token.punct
                  and j + 1 < len(tokens) and tokens[j + 1].is_bare_initials
-                 and tokens[j + 1].punct[:1] == ",")
+                 and (tokens[j + 1].punct[:1] == "," or (
+                     not tokens[j + 1].punct and j + 2 < len(tokens)
+                     and tokens[j + 2].core in AND_WORDS)))
         if token.is_particle or (token.is_word and not token.punct) or caps or short:
             family.append(token.core)
             named = named or not token.is_particle
@@ -443,6 +466,12 @@ def _vancouver(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[str
     spaced = _spaced_initials(tokens, j)
     if spaced:
         return f"{_initials_display(spaced[0])} {_family_display(family)}", spaced[1]
+    particles = _trailing_particles(tokens, j + 1) if token.is_bare_initials and not token.punct \
+        else 0
+    if particles:
+        after = " ".join(t.core for t in tokens[j + 1:j + 1 + particles])
+        return (f"{_initials_display(token.core)} {after} {_family_display(family)}",
+                j + 1 + particles)
     if token.is_bare_initials and not (token.punct or _ends_name(tokens, j + 1)):
         return None
     initials = [token.core]
@@ -454,6 +483,18 @@ def _vancouver(tokens: list[_Token], i: int, in_list: bool = False) -> tuple[str
         initials.append(token.core)
     given = " ".join(_initials_display(i) for i in initials)
     return f"{given} {_family_display(family)}", j + 1
+
+
+def _trailing_particles(tokens: list[_Token], k: int) -> int:
+    """How many lower-case particles from token ``k`` end a Vancouver name after its initials
+    ("Breugel B van,", "Schaar M van der."), the last with its punctuation (0: none)."""
+    count = 0
+    while k + count < len(tokens) and count < 3 and tokens[k + count].core in PARTICLES \
+            and tokens[k + count].core.islower():
+        if tokens[k + count].punct:
+            return count + 1
+        count += 1
+    return 0
 
 
 def _letter_family(tokens: list[_Token], i: int) -> bool:
@@ -479,11 +520,15 @@ def _letter_family(tokens: list[_Token], i: int) -> bool:
 
 def _spaced_initials(tokens: list[_Token], j: int) -> tuple[str, int] | None:
     """Initials written apart without dots from token ``j`` ("KIM J W," in GB/T 7714): the
-    letters and the token after the last, which a comma or period ends."""
+    letters and the token after the last, which a comma or period ends. A hyphenated
+    given name's pair may come first (IOP's "Yeh C-C M," for Chin-Chia Michael Yeh)."""
     k = j
-    while k < len(tokens) and k - j < 3 and len(tokens[k].core) == 1 \
-            and tokens[k].is_bare_initials and not tokens[k].punct:
+    while k < len(tokens) and k - j < 3 and not tokens[k].punct and tokens[k].is_bare_initials \
+            and (len(tokens[k].core) == 1 or (k == j and _HYPHENATED_PAIR.fullmatch(tokens[k].core))):
         k += 1
+    if k - j >= 2 and _ends_name(tokens, k):
+        # IOP's "Fleet D J and Norouzi M 2022": the letters end where the name does.
+        return "".join(t.core for t in tokens[j:k]), k
     if k == j or k - j >= 3 or k >= len(tokens):
         return None
     last = tokens[k]
@@ -491,7 +536,7 @@ def _spaced_initials(tokens: list[_Token], j: int) -> tuple[str, int] | None:
     if not ((len(last.core) == 1 and last.is_bare_initials and last.punct[:1] in (",", "."))
             or (len(last.core) == 2 and last.is_initials and last.core[1] == ".")):
         return None
-    return "".join(t.core[0] for t in tokens[j:k + 1]), k + 1
+    return "".join(t.core for t in tokens[j:k]) + last.core[0], k + 1
 
 
 def _ends_name(tokens: list[_Token], j: int) -> bool:
@@ -520,7 +565,15 @@ def _is_et_al(tokens: list[_Token], i: int) -> int:
     if core in {"and", "a", "i", "u"} and i + 1 < len(tokens) \
             and tokens[i + 1].core.lower() in {"others", "kol", "al", "dr", "sar"}:
         return 2  # "and others", Czech/Slovak "a kol.", Croatian "i sur.", Polish "i in."
+    if i + 1 < len(tokens) and (core, tokens[i + 1].core.lower().rstrip(".")) in _OTHERS:
+        return 2
     return 0
+
+
+# "et al." in other words: "and co-authors" (Water SA), German "u. a.", Spanish "y col.",
+# Portuguese "e col.", French "et coll.", Hungarian "és mtsai".
+_OTHERS = frozenset({("and", "co-authors"), ("u", "a"), ("y", "col"), ("y", "cols"),
+                     ("e", "col"), ("et", "coll"), ("és", "mtsai")})
 
 
 def _family_only(text: str) -> AuthorList | None:
@@ -746,6 +799,9 @@ def _scan_from(tokens: list[_Token], ends: list[int], given_first: bool) -> Auth
             if i < len(tokens) and tokens[i].core in AND_WORDS:
                 i += 1
             final = True
+            continue
+        if tokens[i].core == "/":
+            i += 1  # German styles: "Singla, Sahil / Feizi, Soheil: Title"
             continue
         if tokens[i].core in AND_WORDS:
             i += 1
