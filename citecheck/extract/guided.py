@@ -104,8 +104,34 @@ def not_a_title(title: str) -> bool:
         word[:1].isupper() or word in PARTICLES or word in AND_WORDS for word in words)
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _end_of_words(title: str, letters: str) -> int | None:
+    """Where ``title`` has held, in order, the letters of a record title's words (``letters``,
+    lower case, whatever stands between the words), if what follows there can end a title: a
+    non-word character, or a capital, digit or "arXiv" glued on. Words may run together where
+    the record writes markup ("log2(T)" for "$log^2(T)$"), and a venue or year may be glued on
+    (ABNT's "... Chain-of-ThoughtICLR. Anais...2022", "...Formal XAIAAAI", "...Education2026;").
+    A scan, not a pattern per record title: compiling one cost a third of a miss's time."""
+    matched = 0
+    for position, char in enumerate(title):
+        if not (char.isalnum() or char == "_"):
+            continue
+        if char.lower() != letters[matched]:
+            return None
+        matched += 1
+        if matched == len(letters):
+            following = title[position + 1:position + 2]
+            glued = following.isupper() or following.isdigit() \
+                or title.startswith("arXiv", position + 1)
+            ends = not following or not (following.isalnum() or following == "_") or glued
+            return position + 1 if ends else None
+    return None
+
+
 def venue_run_on(reading: CitedFields, record: Record,
-                     venues: VenueTable) -> CitedFields | None:
+                 venues: VenueTable) -> CitedFields | None:
     """The reading with the record's title, and the words its title ran on into as its
     venue, when those words name a venue: the record's, or one of the venue table's.
 
@@ -117,22 +143,18 @@ def venue_run_on(reading: CitedFields, record: Record,
     if (reading.venue and venues.resolve(reading.venue) is not None) or not reading.title \
             or len(reading.title) <= len(record.title) // 2:
         return None
-    words = re.findall(r"\w+", record.title)
+    words = _WORD.findall(record.title)
     if len(words) < 2:
         return None
-    # (Words may run together where the record writes markup: "log2(T)" for "$log^2(T)$".)
-    # (Or glued on: ABNT's "... Chain-of-ThoughtICLR. Anais...2022", "...Formal XAIAAAI",
-    # "...Education2026;".)
-    head = re.match(r"\W*" + r"\W*".join(map(re.escape, words)) + r"(?=\W|(?-i:[A-Z\d]|arXiv))",
-                    reading.title, re.IGNORECASE)
-    if head is None:
+    end = _end_of_words(reading.title, "".join(words).lower())
+    if end is None:
         return None
-    rest = reading.title[head.end():]
+    rest = reading.title[end:]
     if _ONLY_A_DATE.fullmatch(rest):
         # The year after a title with nothing between ("... from Primary Education 2026.").
-        return replace(reading, title=reading.title[:head.end()], readings=[])
+        return replace(reading, title=reading.title[:end], readings=[])
     tail = next((name for name in _venue_names(rest) if venues.named(name) is not None
                  or venues.same_name(name, record.venue or "")), None)
     if tail is None:
         return None
-    return replace(reading, title=reading.title[:head.end()], venue=tail, readings=[])
+    return replace(reading, title=reading.title[:end], venue=tail, readings=[])
